@@ -1,0 +1,87 @@
+package org.dlm4j.architecture;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Holds the layer arrows of DESIGN.md: each package imports only the layers above it.
+ *
+ * <pre>
+ *   kernels -> tensor -> nn -> model -> objective -> train -> eval, sample -> experiment -> cli
+ *   data sits beside them and imports kernels only.
+ * </pre>
+ * A layer that does not exist yet is optional, so the rule holds while the project grows.
+ */
+class LayerArrowsTest {
+
+    private static JavaClasses mainClasses;
+
+    @BeforeAll
+    static void importMainClasses() {
+        mainClasses = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.dlm4j");
+    }
+
+    @Test
+    void layersOnlyImportTheLayersAboveThem() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .withOptionalLayers(true)
+                .layer("kernels").definedBy("org.dlm4j.kernels..")
+                .layer("tensor").definedBy("org.dlm4j.tensor..")
+                .layer("nn").definedBy("org.dlm4j.nn..")
+                .layer("model").definedBy("org.dlm4j.model..")
+                .layer("data").definedBy("org.dlm4j.data..")
+                .layer("objective").definedBy("org.dlm4j.objective..")
+                .layer("train").definedBy("org.dlm4j.train..")
+                .layer("eval").definedBy("org.dlm4j.eval..")
+                .layer("sample").definedBy("org.dlm4j.sample..")
+                .layer("experiment").definedBy("org.dlm4j.experiment..")
+                .layer("cli").definedBy("org.dlm4j.cli..")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("experiment").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("eval").mayOnlyBeAccessedByLayers("sample", "experiment", "cli")
+                .whereLayer("sample").mayOnlyBeAccessedByLayers("eval", "experiment", "cli")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("eval", "sample", "experiment", "cli")
+                .whereLayer("objective").mayOnlyBeAccessedByLayers("train", "eval", "sample", "experiment", "cli")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("objective", "train", "eval", "sample", "experiment", "cli")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("objective", "train", "eval", "sample", "experiment", "cli")
+                .whereLayer("nn").mayOnlyBeAccessedByLayers("model", "objective", "train", "eval", "sample", "experiment", "cli")
+                .whereLayer("tensor").mayOnlyBeAccessedByLayers("nn", "model", "objective", "train", "eval", "sample",
+                        "experiment", "cli")
+                .check(mainClasses);
+    }
+
+    @Test
+    void kernelsImportNothingElseOfTheProject() {
+        noClasses().that().resideInAPackage("org.dlm4j.kernels..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.dlm4j.tensor..", "org.dlm4j.nn..", "org.dlm4j.model..", "org.dlm4j.data..",
+                        "org.dlm4j.objective..", "org.dlm4j.train..", "org.dlm4j.eval..", "org.dlm4j.sample..",
+                        "org.dlm4j.experiment..", "org.dlm4j.cli..", "org.dlm4j.gpu..")
+                .check(mainClasses);
+    }
+
+    @Test
+    void dataImportsOnlyKernels() {
+        noClasses().that().resideInAPackage("org.dlm4j.data..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.dlm4j.tensor..", "org.dlm4j.nn..", "org.dlm4j.model..")
+                .allowEmptyShould(true)
+                .check(mainClasses);
+    }
+
+    @Test
+    void coreNeverImportsTheGpuModule() {
+        noClasses().that().resideOutsideOfPackage("org.dlm4j.gpu..")
+                .should().dependOnClassesThat().resideInAPackage("org.dlm4j.gpu..")
+                .check(mainClasses);
+    }
+}
