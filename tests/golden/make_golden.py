@@ -107,7 +107,7 @@ def write_safetensors(path, tensors, metadata):
     offset = 0
     blobs = []
     for name in names:
-        array = np.ascontiguousarray(tensors[name], dtype="<f4")
+        array = np.array(tensors[name], dtype="<f4", order="C")  # ascontiguousarray would make 0-d 1-d
         blob = array.tobytes()
         header[name] = {"dtype": "F32", "shape": list(array.shape),
                         "data_offsets": [offset, offset + len(blob)]}

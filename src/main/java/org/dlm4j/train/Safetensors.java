@@ -277,7 +277,8 @@ public final class Safetensors {
         long end = offsets[1];
         if (begin > end || end > dataSize) {
             throw problem.of("tensor '" + name + "' data_offsets [" + begin + ", " + end
-                    + "] are out of range (the data section has " + dataSize + " bytes)");
+                    + "] are out of range (the data section has " + dataSize + " bytes"
+                    + (end > dataSize ? "; is the file truncated?)" : ")"));
         }
         int[] shape = new int[shapeLongs.length];
         long count = 1;
