@@ -11,7 +11,8 @@ package org.dlm4j.kernels;
  * </pre>
  * where t ≥ 1 is the step count, so that the bias corrections {@code 1 − βᵗ} undo the zero start
  * of m and v. The scalars (corrections, step size) are computed once in double; the per-element
- * work is float, like the parameters.
+ * work is float, like the parameters. Hyper-parameters are doubles, as PyTorch's are, so that
+ * {@code 1 − β1} for β1 = 0.9 is the float nearest 0.1.
  *
  * <p>{@code param}, {@code m} and {@code v} are updated in place over {@code [offset, offset+count)};
  * {@code grad} is read over the same range. Every element is independent, so the fast variant
@@ -25,47 +26,49 @@ public final class AdamW {
     private AdamW() {
     }
 
-    /** Updates the whole arrays; see {@link #update(float[], float[], float[], float[], int, int, float, float, float, float, float, long)}. */
+    /** Updates the whole arrays; see {@link #update(float[], float[], float[], float[], int, int, double, double, double, double, double, long)}. */
     public static void update(float[] param, float[] grad, float[] m, float[] v,
-                              float lr, float beta1, float beta2, float eps, float weightDecay, long step) {
+                              double lr, double beta1, double beta2, double eps, double weightDecay, long step) {
         update(param, grad, m, v, 0, param.length, lr, beta1, beta2, eps, weightDecay, step);
     }
 
     /** One AdamW step at step count {@code step} (1 for the first update) over {@code [offset, offset+count)}. */
     public static void update(float[] param, float[] grad, float[] m, float[] v, int offset, int count,
-                              float lr, float beta1, float beta2, float eps, float weightDecay, long step) {
+                              double lr, double beta1, double beta2, double eps, double weightDecay, long step) {
         checkArguments(param, grad, m, v, offset, count, beta1, beta2, step);
-        float decay = (float) (1.0 - (double) lr * weightDecay);
-        float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
-        float correction2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
+        Coefficients c = new Coefficients((float) (1.0 - lr * weightDecay), (float) beta1, (float) (1.0 - beta1),
+                (float) beta2, (float) (1.0 - beta2), (float) (lr / (1.0 - Math.pow(beta1, step))),
+                (float) Math.sqrt(1.0 - Math.pow(beta2, step)), (float) eps);
         if (KernelMode.fast()) {
-            Parallel.forRange(count, MIN_CHUNK, (start, end) -> updateRange(param, grad, m, v, offset + start,
-                    offset + end, decay, stepSize, correction2Sqrt, beta1, beta2, eps));
+            Parallel.forRange(count, MIN_CHUNK,
+                    (start, end) -> updateRange(param, grad, m, v, offset + start, offset + end, c));
         } else {
-            updateRange(param, grad, m, v, offset, offset + count, decay, stepSize, correction2Sqrt, beta1, beta2, eps);
+            updateRange(param, grad, m, v, offset, offset + count, c);
         }
+    }
+
+    /** The per-step scalars, computed once in double and rounded to float. */
+    private record Coefficients(float decay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
+                                float stepSize, float correction2Sqrt, float eps) {
     }
 
     /** The reference loop over {@code [start, end)}. */
     private static void updateRange(float[] param, float[] grad, float[] m, float[] v, int start, int end,
-                                    float decay, float stepSize, float correction2Sqrt,
-                                    float beta1, float beta2, float eps) {
-        float oneMinusBeta1 = 1f - beta1;
-        float oneMinusBeta2 = 1f - beta2;
+                                    Coefficients c) {
         for (int i = start; i < end; i++) {
             float g = grad[i];
-            float p = param[i] * decay;
-            float mi = m[i] * beta1 + g * oneMinusBeta1;
-            float vi = v[i] * beta2 + g * g * oneMinusBeta2;
-            float denominator = (float) Math.sqrt(vi) / correction2Sqrt + eps;
+            float p = param[i] * c.decay;
+            float mi = m[i] * c.beta1 + g * c.oneMinusBeta1;
+            float vi = v[i] * c.beta2 + g * g * c.oneMinusBeta2;
+            float denominator = (float) Math.sqrt(vi) / c.correction2Sqrt + c.eps;
             m[i] = mi;
             v[i] = vi;
-            param[i] = p - stepSize * (mi / denominator);
+            param[i] = p - c.stepSize * (mi / denominator);
         }
     }
 
     private static void checkArguments(float[] param, float[] grad, float[] m, float[] v, int offset, int count,
-                                       float beta1, float beta2, long step) {
+                                       double beta1, double beta2, long step) {
         if (grad.length != param.length || m.length != param.length || v.length != param.length) {
             throw new IllegalArgumentException("AdamW needs param, grad, m and v of one length, got "
                     + param.length + ", " + grad.length + ", " + m.length + ", " + v.length);
@@ -77,7 +80,7 @@ public final class AdamW {
         if (step < 1) {
             throw new IllegalArgumentException("AdamW step count starts at 1, got " + step);
         }
-        if (!(beta1 >= 0f && beta1 < 1f && beta2 >= 0f && beta2 < 1f)) {
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("AdamW betas must lie in [0, 1), got " + beta1 + ", " + beta2);
         }
     }
