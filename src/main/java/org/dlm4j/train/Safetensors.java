@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class Safetensors {
     /** The header key under which free-form string metadata lives. */
     public static final String METADATA_KEY = "__metadata__";
 
-    /** Headers larger than this are refused (the reference implementation's limit) */
+    /** Headers larger than this are refused (the reference implementation's limit). */
     private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     private static final int HEADER_ALIGNMENT = 8;
 
@@ -62,8 +63,8 @@ public final class Safetensors {
     /** What a file holds: tensors in header order, and the metadata (empty when there is none). */
     public record Contents(Map<String, NamedArray> tensors, Map<String, String> metadata) {
         public Contents {
-            tensors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
-            metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+            tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         }
 
         /** The tensor called {@code name}; throws if the file has none. */
