@@ -1,0 +1,77 @@
+package org.dlm4j.train;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file all-or-nothing: the bytes go to a temporary file in the same folder, are forced to
+ * disk, and the temporary file is then renamed over the target in one atomic step. A reader (or a
+ * run resumed after a crash) therefore sees either the old complete file or the new complete file,
+ * never a half-written one. On failure the temporary file is deleted and the target is untouched.
+ *
+ * <p>The temporary file lives next to the target because a rename is only atomic within one file
+ * system. Missing parent folders are created.
+ */
+public final class AtomicFiles {
+
+    /** Produces the content of the file; the stream is closed by {@link AtomicFiles}. */
+    @FunctionalInterface
+    public interface ContentWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private AtomicFiles() {
+    }
+
+    /** Writes {@code target} atomically with the bytes {@code writer} produces. */
+    public static void write(Path target, ContentWriter writer) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path folder = absolute.getParent();
+        Files.createDirectories(folder);
+        Path temporary = Files.createTempFile(folder, "." + absolute.getFileName() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                writer.writeTo(out);
+                out.flush();
+                channel.force(true); // the data must be on disk before the rename makes it visible
+            }
+            moveIntoPlace(temporary, absolute);
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temporary);
+            }
+        }
+    }
+
+    /** Writes {@code bytes} to {@code target} atomically. */
+    public static void writeBytes(Path target, byte[] bytes) throws IOException {
+        write(target, out -> out.write(bytes));
+    }
+
+    /** Writes {@code text} as UTF-8 to {@code target} atomically (for JSON files). */
+    public static void writeString(Path target, String text) throws IOException {
+        writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void moveIntoPlace(Path temporary, Path target) throws IOException {
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            // Rare file systems cannot rename atomically; a plain replacing move is the best left.
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
