@@ -37,9 +37,10 @@ public final class CrossEntropy {
                     throw new IllegalArgumentException("target " + target + " at row " + r
                             + " is outside the vocabulary [0, " + vocab + ")");
                 }
-                float lse = Softmax.logSumExp(logits, r * vocab, vocab);
-                logSumExp[r] = lse;
-                losses[r] = lse - logits[r * vocab + target];
+                float max = Softmax.max(logits, r * vocab, vocab);
+                float logSum = Softmax.logSumShifted(logits, r * vocab, vocab, max);
+                logSumExp[r] = max + logSum;
+                losses[r] = (max - logits[r * vocab + target]) + logSum;
             }
         });
         double total = 0.0;

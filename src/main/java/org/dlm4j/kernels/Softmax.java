@@ -58,9 +58,10 @@ public final class Softmax {
         Rows.run(rows, cols, (start, end) -> {
             for (int r = start; r < end; r++) {
                 int base = r * cols;
-                float logSumExp = logSumExp(x, base, cols);
+                float max = max(x, base, cols);
+                float logSum = logSumShifted(x, base, cols, max);
                 for (int c = 0; c < cols; c++) {
-                    out[base + c] = x[base + c] - logSumExp;
+                    out[base + c] = (x[base + c] - max) - logSum; // shifted first: exact for large logits
                 }
             }
         });
@@ -82,16 +83,20 @@ public final class Softmax {
         });
     }
 
-    /** log(sum_c exp(x[base + c])) computed as m + log(sum exp(x - m)). */
-    static float logSumExp(float[] x, int base, int cols) {
+    static float max(float[] x, int base, int cols) {
         float max = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < cols; c++) {
             max = Math.max(max, x[base + c]);
         }
+        return max;
+    }
+
+    /** log(sum_c exp(x[base + c] - max)); the log-sum-exp of the row is max plus this. */
+    static float logSumShifted(float[] x, int base, int cols, float max) {
         float sum = 0f;
         for (int c = 0; c < cols; c++) {
             sum += (float) Math.exp(x[base + c] - max);
         }
-        return max + (float) Math.log(sum);
+        return (float) Math.log(sum);
     }
 }
