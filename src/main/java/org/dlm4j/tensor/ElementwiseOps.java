@@ -1,5 +1,9 @@
 package org.dlm4j.tensor;
 
+import java.util.Arrays;
+
+import org.dlm4j.kernels.Elementwise;
+
 /**
  * Elementwise ops. Binary ops broadcast their inputs ({@link Broadcast}); their backward adds the
  * local derivative times the output gradient back through the same index maps, which sums the
@@ -20,7 +24,19 @@ final class ElementwiseOps {
     }
 
     static Tensor add(Tensor a, Tensor b) {
+        if (Arrays.equals(a.shape(), b.shape())) {
+            return residualAdd(a, b);
+        }
         return binary("add", a, b, (x, y) -> x + y, (x, y) -> 1f, (x, y) -> 1f);
+    }
+
+    /** Same-shape add (the residual stream's x + f(x)) through the flat kernel. */
+    private static Tensor residualAdd(Tensor a, Tensor b) {
+        float[] out = new float[a.size()];
+        Elementwise.addForward(a.data(), b.data(), out, out.length);
+        Tensor result = Tensor.result(out, a.shape(), "add", a, b);
+        result.onBackward(() -> Elementwise.addBackward(result.grad(), a.gradSink(), b.gradSink(), out.length));
+        return result;
     }
 
     static Tensor sub(Tensor a, Tensor b) {
