@@ -1,0 +1,127 @@
+package org.dlm4j.kernels;
+
+/**
+ * Multi-head scaled-dot-product attention, reading q, k, v straight from the output of the qkv
+ * projection.
+ *
+ * <p>Layout: {@code qkv} is (B, T, 3C) with the last axis split as [q | k | v], each C = H * hs
+ * wide, head h using channels [h*hs, (h+1)*hs) of each part (PyTorch's
+ * {@code q, k, v = qkv.split(C, dim=2)} then {@code view(B, T, H, hs)}). The output is (B, T, C)
+ * with the heads concatenated in the same channel order, ready for the output projection.
+ * {@code probs} (B, H, T, T) saves the softmax for backward; masked entries are exactly 0.
+ * <pre>
+ *   s_ij = q_i · k_j / sqrt(hs)     (j > i masked out when causal)
+ *   p_ij = softmax_j(s_ij)
+ *   o_i  = sum_j p_ij v_j
+ * backward:
+ *   dv_j += sum_i p_ij do_i,   dp_ij = do_i · v_j,   ds_ij = p_ij (dp_ij - sum_j' p_ij' dp_ij')
+ *   dq_i += sum_j ds_ij k_j / sqrt(hs),   dk_j += sum_i ds_ij q_i / sqrt(hs)
+ * </pre>
+ * Each (batch, head) pair is independent and writes disjoint slices, so fast mode runs the pairs
+ * in parallel with the same per-pair loops: bit-identical for any thread count.
+ */
+public final class Attention {
+    private Attention() {
+    }
+
+    public static void forward(float[] qkv, float[] out, float[] probs, int batch, int time,
+                               int channels, int numHeads, boolean causal) {
+        int headSize = checkHeads(channels, numHeads);
+        float scale = 1f / (float) Math.sqrt(headSize);
+        int row3 = 3 * channels;
+        Rows.run(batch * numHeads, time * time * headSize, (start, end) -> {
+            for (int bh = start; bh < end; bh++) {
+                int b = bh / numHeads;
+                int h = bh % numHeads;
+                int probsBase = bh * time * time;
+                for (int i = 0; i < time; i++) {
+                    int q = (b * time + i) * row3 + h * headSize;
+                    int keys = causal ? i + 1 : time;
+                    int pRow = probsBase + i * time;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < keys; j++) {
+                        int k = (b * time + j) * row3 + channels + h * headSize;
+                        float dot = 0f;
+                        for (int d = 0; d < headSize; d++) {
+                            dot += qkv[q + d] * qkv[k + d];
+                        }
+                        float s = dot * scale;
+                        probs[pRow + j] = s;
+                        max = Math.max(max, s);
+                    }
+                    float sum = 0f;
+                    for (int j = 0; j < keys; j++) {
+                        float e = (float) Math.exp(probs[pRow + j] - max);
+                        probs[pRow + j] = e;
+                        sum += e;
+                    }
+                    float inv = 1f / sum;
+                    for (int j = 0; j < time; j++) {
+                        probs[pRow + j] = j < keys ? probs[pRow + j] * inv : 0f;
+                    }
+                    int o = (b * time + i) * channels + h * headSize;
+                    for (int d = 0; d < headSize; d++) {
+                        out[o + d] = 0f;
+                    }
+                    for (int j = 0; j < keys; j++) {
+                        int v = (b * time + j) * row3 + 2 * channels + h * headSize;
+                        float p = probs[pRow + j];
+                        for (int d = 0; d < headSize; d++) {
+                            out[o + d] += p * qkv[v + d];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Adds the gradient with respect to {@code qkv} into {@code dqkv} (B, T, 3C). */
+    public static void backward(float[] dout, float[] qkv, float[] probs, float[] dqkv, int batch,
+                                int time, int channels, int numHeads, boolean causal) {
+        int headSize = checkHeads(channels, numHeads);
+        float scale = 1f / (float) Math.sqrt(headSize);
+        int row3 = 3 * channels;
+        Rows.run(batch * numHeads, time * time * headSize, (start, end) -> {
+            float[] dp = new float[time];
+            for (int bh = start; bh < end; bh++) {
+                int b = bh / numHeads;
+                int h = bh % numHeads;
+                int probsBase = bh * time * time;
+                for (int i = 0; i < time; i++) {
+                    int q = (b * time + i) * row3 + h * headSize;
+                    int o = (b * time + i) * channels + h * headSize;
+                    int keys = causal ? i + 1 : time;
+                    int pRow = probsBase + i * time;
+                    float weighted = 0f;
+                    for (int j = 0; j < keys; j++) {
+                        int v = (b * time + j) * row3 + 2 * channels + h * headSize;
+                        float p = probs[pRow + j];
+                        float dot = 0f;
+                        for (int d = 0; d < headSize; d++) {
+                            dot += dout[o + d] * qkv[v + d];
+                            dqkv[v + d] += p * dout[o + d];
+                        }
+                        dp[j] = dot;
+                        weighted += p * dot;
+                    }
+                    for (int j = 0; j < keys; j++) {
+                        int k = (b * time + j) * row3 + channels + h * headSize;
+                        float ds = probs[pRow + j] * (dp[j] - weighted) * scale;
+                        for (int d = 0; d < headSize; d++) {
+                            dqkv[q + d] += ds * qkv[k + d];
+                            dqkv[k + d] += ds * qkv[q + d];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static int checkHeads(int channels, int numHeads) {
+        if (numHeads <= 0 || channels % numHeads != 0) {
+            throw new IllegalArgumentException("channels " + channels + " must be a positive multiple of numHeads "
+                    + numHeads);
+        }
+        return channels / numHeads;
+    }
+}

@@ -1,0 +1,100 @@
+package org.dlm4j.kernels;
+
+/**
+ * Layer normalisation over the last axis of (rows, C), biased variance (as PyTorch):
+ * <pre>
+ *   mean = (1/C) sum_c x_c,   rstd = 1 / sqrt((1/C) sum_c (x_c - mean)^2 + eps)
+ *   n_c = (x_c - mean) rstd,  y_c = n_c w_c + b_c
+ * backward (g = dy * w):
+ *   dx_c += rstd (g_c - mean(g) - n_c mean(g n))
+ *   dw_c += sum_rows dy_c n_c,   db_c += sum_rows dy_c
+ * </pre>
+ * Forward saves {@code mean} and {@code rstd} (one float per row) for backward. {@code weight} and
+ * {@code bias} may be null (then w = 1, b = 0). The parameter gradients sum over rows in row order
+ * for each column (fast mode splits columns), so results do not depend on the thread count.
+ */
+public final class LayerNorm {
+    private LayerNorm() {
+    }
+
+    public static void forward(float[] x, float[] weight, float[] bias, float[] out, float[] mean,
+                               float[] rstd, int rows, int channels, float eps) {
+        Rows.run(rows, channels, (start, end) -> {
+            for (int r = start; r < end; r++) {
+                int base = r * channels;
+                float sum = 0f;
+                for (int c = 0; c < channels; c++) {
+                    sum += x[base + c];
+                }
+                float m = sum / channels;
+                float squares = 0f;
+                for (int c = 0; c < channels; c++) {
+                    float d = x[base + c] - m;
+                    squares += d * d;
+                }
+                float s = 1f / (float) Math.sqrt(squares / channels + eps);
+                for (int c = 0; c < channels; c++) {
+                    float n = (x[base + c] - m) * s;
+                    float w = weight == null ? 1f : weight[c];
+                    float b = bias == null ? 0f : bias[c];
+                    out[base + c] = n * w + b;
+                }
+                mean[r] = m;
+                rstd[r] = s;
+            }
+        });
+    }
+
+    /** Adds into dx, dweight, dbias (each may be null). */
+    public static void backward(float[] dout, float[] x, float[] weight, float[] mean, float[] rstd,
+                                float[] dx, float[] dweight, float[] dbias, int rows, int channels) {
+        if (dx != null) {
+            Rows.run(rows, channels, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    int base = r * channels;
+                    float m = mean[r];
+                    float s = rstd[r];
+                    float meanG = 0f;
+                    float meanGn = 0f;
+                    for (int c = 0; c < channels; c++) {
+                        float g = dout[base + c] * (weight == null ? 1f : weight[c]);
+                        meanG += g;
+                        meanGn += g * (x[base + c] - m) * s;
+                    }
+                    meanG /= channels;
+                    meanGn /= channels;
+                    for (int c = 0; c < channels; c++) {
+                        float g = dout[base + c] * (weight == null ? 1f : weight[c]);
+                        float n = (x[base + c] - m) * s;
+                        dx[base + c] += s * (g - meanG - n * meanGn);
+                    }
+                }
+            });
+        }
+        if (dweight == null && dbias == null) {
+            return;
+        }
+        Parallel.RangeBody columns = (start, end) -> {
+            for (int c = start; c < end; c++) {
+                float sumW = 0f;
+                float sumB = 0f;
+                for (int r = 0; r < rows; r++) {
+                    float dy = dout[r * channels + c];
+                    sumW += dy * (x[r * channels + c] - mean[r]) * rstd[r];
+                    sumB += dy;
+                }
+                if (dweight != null) {
+                    dweight[c] += sumW;
+                }
+                if (dbias != null) {
+                    dbias[c] += sumB;
+                }
+            }
+        };
+        if (KernelMode.fast()) {
+            Parallel.forRange(channels, 16, columns);
+        } else {
+            columns.run(0, channels);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.dlm4j.tensor;
+
+import java.util.Arrays;
+
+import org.dlm4j.kernels.Elementwise;
+
+/**
+ * Elementwise ops. Binary ops broadcast their inputs ({@link Broadcast}); their backward adds the
+ * local derivative times the output gradient back through the same index maps, which sums the
+ * gradient over every broadcast axis.
+ * <pre>
+ *   add: da += g, db += g          sub: da += g, db -= g
+ *   mul: da += g b, db += g a      div: da += g / b, db -= g a / b^2
+ *   exp: dx += g e^x               log: dx += g / x          tanh: dx += g (1 - tanh^2)
+ * </pre>
+ */
+final class ElementwiseOps {
+    private ElementwiseOps() {
+    }
+
+    /** The local derivatives of a binary op at one element. */
+    private interface Binary {
+        float apply(float a, float b);
+    }
+
+    static Tensor add(Tensor a, Tensor b) {
+        if (Arrays.equals(a.shape(), b.shape())) {
+            return residualAdd(a, b);
+        }
+        return binary("add", a, b, (x, y) -> x + y, (x, y) -> 1f, (x, y) -> 1f);
+    }
+
+    /** Same-shape add (the residual stream's x + f(x)) through the flat kernel. */
+    private static Tensor residualAdd(Tensor a, Tensor b) {
+        float[] out = new float[a.size()];
+        Elementwise.addForward(a.data(), b.data(), out, out.length);
+        Tensor result = Tensor.result(out, a.shape(), "add", a, b);
+        result.onBackward(() -> Elementwise.addBackward(result.grad(), a.gradSink(), b.gradSink(), out.length));
+        return result;
+    }
+
+    static Tensor sub(Tensor a, Tensor b) {
+        return binary("sub", a, b, (x, y) -> x - y, (x, y) -> 1f, (x, y) -> -1f);
+    }
+
+    static Tensor mul(Tensor a, Tensor b) {
+        return binary("mul", a, b, (x, y) -> x * y, (x, y) -> y, (x, y) -> x);
+    }
+
+    static Tensor div(Tensor a, Tensor b) {
+        return binary("div", a, b, (x, y) -> x / y, (x, y) -> 1f / y, (x, y) -> -x / (y * y));
+    }
+
+    static Tensor exp(Tensor x) {
+        float[] in = x.data();
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = (float) Math.exp(in[i]);
+        }
+        Tensor result = Tensor.result(out, x.shape(), "exp", x);
+        result.onBackward(() -> {
+            float[] g = result.grad();
+            float[] dx = x.gradSink();
+            for (int i = 0; i < out.length; i++) {
+                dx[i] += g[i] * out[i];
+            }
+        });
+        return result;
+    }
+
+    static Tensor log(Tensor x) {
+        float[] in = x.data();
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = (float) Math.log(in[i]);
+        }
+        Tensor result = Tensor.result(out, x.shape(), "log", x);
+        result.onBackward(() -> {
+            float[] g = result.grad();
+            float[] dx = x.gradSink();
+            for (int i = 0; i < out.length; i++) {
+                dx[i] += g[i] / in[i];
+            }
+        });
+        return result;
+    }
+
+    static Tensor tanh(Tensor x) {
+        float[] in = x.data();
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = (float) Math.tanh(in[i]);
+        }
+        Tensor result = Tensor.result(out, x.shape(), "tanh", x);
+        result.onBackward(() -> {
+            float[] g = result.grad();
+            float[] dx = x.gradSink();
+            for (int i = 0; i < out.length; i++) {
+                dx[i] += g[i] * (1f - out[i] * out[i]);
+            }
+        });
+        return result;
+    }
+
+    private static Tensor binary(String name, Tensor a, Tensor b, Binary value, Binary dA, Binary dB) {
+        Broadcast map = Broadcast.of(name, a.shape(), b.shape());
+        float[] x = a.data();
+        float[] y = b.data();
+        float[] out = new float[map.size];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = value.apply(x[map.indexA(i)], y[map.indexB(i)]);
+        }
+        Tensor result = Tensor.result(out, map.shape, name, a, b);
+        result.onBackward(() -> {
+            float[] g = result.grad();
+            float[] ga = a.gradSink();
+            float[] gb = b.gradSink();
+            for (int i = 0; i < out.length; i++) {
+                int ia = map.indexA(i);
+                int ib = map.indexB(i);
+                if (ga != null) {
+                    ga[ia] += g[i] * dA.apply(x[ia], y[ib]);
+                }
+                if (gb != null) {
+                    gb[ib] += g[i] * dB.apply(x[ia], y[ib]);
+                }
+            }
+        });
+        return result;
+    }
+}

@@ -1,0 +1,94 @@
+package org.dlm4j.tensor;
+
+/**
+ * Sums and means. {@code sum(axis)} removes the axis: for shape (outer, n, inner) the result is
+ * (outer, inner) with {@code y(o, i) = sum_j x(o, j, i)}; backward spreads g back: dx(o, j, i) += g(o, i).
+ * The mean divides by n (or by the element count for the all-elements form).
+ */
+final class ReductionOps {
+    private ReductionOps() {
+    }
+
+    static Tensor sum(Tensor x, int axis) {
+        return reduce("sum", x, axis, false);
+    }
+
+    static Tensor mean(Tensor x, int axis) {
+        return reduce("mean", x, axis, true);
+    }
+
+    static Tensor sumAll(Tensor x) {
+        return reduceAll("sum", x, 1f);
+    }
+
+    static Tensor meanAll(Tensor x) {
+        if (x.size() == 0) {
+            throw new IllegalArgumentException("mean of an empty tensor");
+        }
+        return reduceAll("mean", x, 1f / x.size());
+    }
+
+    private static Tensor reduceAll(String name, Tensor x, float factor) {
+        float[] in = x.data();
+        double total = 0.0;
+        for (float v : in) {
+            total += v;
+        }
+        Tensor result = Tensor.result(new float[] {(float) (total * factor)}, new int[0], name, x);
+        result.onBackward(() -> {
+            float g = result.grad()[0] * factor;
+            float[] dx = x.gradSink();
+            for (int i = 0; i < dx.length; i++) {
+                dx[i] += g;
+            }
+        });
+        return result;
+    }
+
+    private static Tensor reduce(String name, Tensor x, int axis, boolean average) {
+        int[] shape = x.shape();
+        int a = x.axis(axis);
+        int n = shape[a];
+        if (average && n == 0) {
+            throw new IllegalArgumentException("mean over axis " + axis + " of size 0");
+        }
+        int outer = 1;
+        for (int i = 0; i < a; i++) {
+            outer *= shape[i];
+        }
+        int inner = 1;
+        for (int i = a + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        float factor = average ? 1f / n : 1f;
+        float[] in = x.data();
+        float[] out = new float[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                float sum = 0f;
+                for (int j = 0; j < n; j++) {
+                    sum += in[(o * n + j) * inner + i];
+                }
+                out[o * inner + i] = sum * factor;
+            }
+        }
+        int[] outShape = new int[shape.length - 1];
+        System.arraycopy(shape, 0, outShape, 0, a);
+        System.arraycopy(shape, a + 1, outShape, a, shape.length - a - 1);
+        Tensor result = Tensor.result(out, outShape, name + "(axis " + a + ")", x);
+        final int outerF = outer;
+        final int innerF = inner;
+        result.onBackward(() -> {
+            float[] g = result.grad();
+            float[] dx = x.gradSink();
+            for (int o = 0; o < outerF; o++) {
+                for (int j = 0; j < n; j++) {
+                    for (int i = 0; i < innerF; i++) {
+                        dx[(o * n + j) * innerF + i] += g[o * innerF + i] * factor;
+                    }
+                }
+            }
+        });
+        return result;
+    }
+}
