@@ -13,18 +13,19 @@ import static org.dlm4j.kernels.MatmulMicroKernel.SPECIES;
  *
  * <p>Plan for {@code c(m,n) (+)= op(a)(m,k) · op(b)(k,n)}:
  * <ol>
- *   <li>b is copied into column panels of {@link MatmulMicroKernel#COLS} columns, k-major
- *       ({@code panel[p*COLS + j]}), zero-padded at the right edge. The copy reads b as stored, so the
- *       transposed form {@code abT} costs one transposing copy and then runs the same inner loop.
- *       Panels cover at most {@link #B_PACK_FLOATS} floats at a time (columns are taken in blocks).</li>
- *   <li>The output is cut into row blocks (at most {@link #MC} rows) times groups of panels; each
- *       such task is one {@link Parallel#forRange} index. A task walks k in blocks of {@link #KC}:
- *       it copies its rows of a for that k block into slivers of {@link MatmulMicroKernel#ROWS} rows
- *       (about 128 KB, L2-resident), then runs the register tile for every (panel, sliver) pair;
- *       the b panel's k block (32 KB) stays in L1 while the slivers stream past it.</li>
+ *   <li>Threads: c is split into contiguous ranges of column panels ({@link MatmulMicroKernel#COLS}
+ *       columns each) or, when that shares out less evenly, of row slivers
+ *       ({@link MatmulMicroKernel#ROWS} rows); one {@link Parallel#forRange} call, one range per
+ *       thread, each packing what it needs into its own reusable buffers.</li>
+ *   <li>Within a range: columns in blocks of {@link #NC}, k in blocks of {@link #KC}. The k block of b
+ *       is copied into k-major panels ({@code panel[p*COLS + j]}, zero-padded at the right edge;
+ *       512 KB, L2). The copy reads b as stored, so {@code abT} costs one transposing copy and then
+ *       runs the same inner loop. Then, for each block of {@link #MC} rows, the k block of a is copied
+ *       into k-major slivers of ROWS rows (128 KB, L2), and the register tile runs for every
+ *       (panel, sliver) pair: a panel's k block (32 KB) stays in L1 while the slivers stream past.</li>
  * </ol>
  *
- * <p>Determinism: an element of c is computed by exactly one task, as
+ * <p>Determinism: an element of c is computed by exactly one thread, as
  * {@code c = (((c0 + s_0) + s_1) + ...)} over the k blocks in increasing order, where each
  * {@code s_b} is a fused-multiply-add sum in increasing k (c0 is 0 or, with accumulate, the old c).
  * Block sizes are constants, so the bits do not depend on the thread count. They differ from the
@@ -43,10 +44,10 @@ final class FastMatmul {
 
     /** k block: one b panel block is KC * COLS floats (32 KB with AVX-512), sized for L1. */
     static final int KC = 256;
-    /** Rows per task: the packed a block is MC * KC floats (128 KB), sized for L2. */
+    /** Rows per packed block of a: MC * KC floats (128 KB), sized for L2. */
     static final int MC = 128;
-    /** Largest packed b held at once (4 MB); wider b is processed in column blocks. */
-    static final int B_PACK_FLOATS = 1 << 20;
+    /** Columns per packed block of b: KC * NC floats (512 KB), sized for L2 beside a's block. */
+    static final int NC = 16 * COLS;
     /** Products with fewer multiply-adds than this run on the calling thread. */
     static final long PARALLEL_MIN_MACS = 1L << 17;
     /** Products with fewer multiply-adds than this skip packing. */
@@ -112,81 +113,67 @@ final class FastMatmul {
 
     private static void packed(Form form, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                                int m, int k, int n, boolean accumulate, boolean threaded) {
+        int panels = ceilDiv(n, COLS);
+        int slivers = ceilDiv(m, ROWS);
         int threads = threaded ? Parallel.threads() : 1;
-        int panelFloats = k * COLS;
-        int panelsPerBlock = Math.max(1, B_PACK_FLOATS / panelFloats);
-        int blockCols = panelsPerBlock * COLS;
-        // Row blocks: at most MC rows, a multiple of the thread count when there are few of them.
-        int rowBlocks = ceilDiv(m, MC);
-        if (rowBlocks < 4 * threads) {
-            rowBlocks = Math.min(ceilDiv(m, ROWS), roundUp(rowBlocks, threads));
-        }
-        int blockRows = roundUp(ceilDiv(m, rowBlocks), ROWS);
-        rowBlocks = ceilDiv(m, blockRows);
-        float[] bPack = SCRATCH.get().bPack(Math.min(ceilDiv(n, COLS), panelsPerBlock) * panelFloats);
-
-        for (int jc = 0; jc < n; jc += blockCols) {
-            int colBase = jc;
-            int panels = ceilDiv(Math.min(blockCols, n - jc), COLS);
-            int packChunk = threaded ? Math.max(1, (1 << 16) / panelFloats) : panels;
-            Parallel.forRange(panels, packChunk, (q0, q1) -> {
-                for (int q = q0; q < q1; q++) {
-                    packPanel(form, b, bOff, k, n, colBase + q * COLS, bPack, q * panelFloats);
-                }
-            });
-            // Column groups give every thread work when there are fewer row blocks than threads.
-            int groups = rowBlocks >= 2 * threads ? 1 : Math.min(panels, ceilDiv(2 * threads, rowBlocks));
-            int panelsPerGroup = ceilDiv(panels, groups);
-            int groupCount = ceilDiv(panels, panelsPerGroup);
-            int tasks = rowBlocks * groupCount;
-            int finalRowBlocks = rowBlocks;
-            Parallel.forRange(tasks, threaded ? 1 : tasks, (t0, t1) -> {
-                for (int t = t0; t < t1; t++) {
-                    int rowBlock = t / groupCount;
-                    int group = t % groupCount;
-                    int i0 = rowBlock * blockRows;
-                    int rows = Math.min(blockRows, m - i0);
-                    int q0 = group * panelsPerGroup;
-                    int q1 = Math.min(panels, q0 + panelsPerGroup);
-                    if (rowBlock < finalRowBlocks && q0 < q1) {
-                        blockProduct(form, a, aOff, m, k, n, i0, rows, bPack, colBase, q0, q1,
-                                c, cOff, accumulate);
-                    }
-                }
-            });
-        }
+        // Split the side that shares out more evenly; on a tie split columns (b is then packed once).
+        boolean splitColumns = ceilDiv(panels, threads) * slivers <= ceilDiv(slivers, threads) * panels;
+        int units = splitColumns ? panels : slivers;
+        long unitMacs = (long) k * (splitColumns ? (long) m * COLS : (long) ROWS * n);
+        int minChunk = threaded ? (int) Math.max(1, Math.min(units, PARALLEL_MIN_MACS / unitMacs)) : units;
+        Parallel.forRange(units, minChunk, (u0, u1) -> {
+            if (splitColumns) {
+                region(form, a, aOff, b, bOff, c, cOff, m, k, n, 0, m, u0 * COLS, Math.min(n, u1 * COLS), accumulate);
+            } else {
+                region(form, a, aOff, b, bOff, c, cOff, m, k, n, u0 * ROWS, Math.min(m, u1 * ROWS), 0, n, accumulate);
+            }
+        });
     }
 
-    /** Rows [i0, i0+rows) of c times panels [q0, q1) of the packed block starting at column colBase. */
-    private static void blockProduct(Form form, float[] a, int aOff, int m, int k, int n, int i0, int rows,
-                                     float[] bPack, int colBase, int q0, int q1,
-                                     float[] c, int cOff, boolean accumulate) {
+    /**
+     * c[i0..i1, j0..j1) on one thread: columns in blocks of {@link #NC}, k in blocks of {@link #KC},
+     * rows in blocks of {@link #MC}; each k block of b and of a is packed once per (column block, row block).
+     */
+    private static void region(Form form, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                               int m, int k, int n, int i0, int i1, int j0, int j1, boolean accumulate) {
         Scratch scratch = SCRATCH.get();
         float[] aPack = scratch.aPack;
+        float[] bPack = scratch.bPack;
         float[] tile = scratch.tile;
-        int slivers = ceilDiv(rows, ROWS);
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc);
-            packRows(form, a, aOff, m, k, i0, rows, pc, kc, aPack);
-            boolean store = pc == 0 && !accumulate;
-            for (int q = q0; q < q1; q++) {
-                int j0 = colBase + q * COLS;
-                int cols = Math.min(COLS, n - j0);
-                int bIdx = q * k * COLS + pc * COLS;
-                for (int s = 0; s < slivers; s++) {
-                    int r0 = s * ROWS;
-                    int tileRows = Math.min(ROWS, rows - r0);
-                    int aIdx = s * kc * ROWS;
-                    int cIdx = cOff + (i0 + r0) * n + j0;
-                    if (tileRows == ROWS && cols == COLS) {
-                        MatmulMicroKernel.tile(kc, aPack, aIdx, bPack, bIdx, c, cIdx, n, store);
-                    } else {
-                        // Edge tile: compute the full padded tile aside, keep only the real part.
-                        MatmulMicroKernel.tile(kc, aPack, aIdx, bPack, bIdx, tile, 0, COLS, true);
-                        for (int r = 0; r < tileRows; r++) {
-                            for (int j = 0; j < cols; j++) {
-                                int ci = cIdx + r * n + j;
-                                c[ci] = store ? tile[r * COLS + j] : c[ci] + tile[r * COLS + j];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int cols = Math.min(NC, j1 - jc);
+            int panels = ceilDiv(cols, COLS);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean store = pc == 0 && !accumulate;
+                for (int q = 0; q < panels; q++) {
+                    packPanel(form, b, bOff, k, n, jc + q * COLS, Math.min(COLS, j1 - jc - q * COLS),
+                            pc, kc, bPack, q * kc * COLS);
+                }
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int rows = Math.min(MC, i1 - ic);
+                    int slivers = ceilDiv(rows, ROWS);
+                    packRows(form, a, aOff, m, k, ic, rows, pc, kc, aPack);
+                    for (int q = 0; q < panels; q++) {
+                        int jq = jc + q * COLS;
+                        int tileCols = Math.min(COLS, j1 - jq);
+                        int bIdx = q * kc * COLS;
+                        for (int s = 0; s < slivers; s++) {
+                            int r0 = s * ROWS;
+                            int tileRows = Math.min(ROWS, rows - r0);
+                            int aIdx = s * kc * ROWS;
+                            int cIdx = cOff + (ic + r0) * n + jq;
+                            if (tileRows == ROWS && tileCols == COLS) {
+                                MatmulMicroKernel.tile(kc, aPack, aIdx, bPack, bIdx, c, cIdx, n, store);
+                            } else {
+                                // Edge tile: compute the zero-padded tile aside, keep only the real part.
+                                MatmulMicroKernel.tile(kc, aPack, aIdx, bPack, bIdx, tile, 0, COLS, true);
+                                for (int r = 0; r < tileRows; r++) {
+                                    for (int j = 0; j < tileCols; j++) {
+                                        int ci = cIdx + r * n + j;
+                                        c[ci] = store ? tile[r * COLS + j] : c[ci] + tile[r * COLS + j];
+                                    }
+                                }
                             }
                         }
                     }
@@ -235,15 +222,15 @@ final class FastMatmul {
     }
 
     /**
-     * Copies op(b)[0 .. k, j0 .. j0+COLS) into one k-major panel:
-     * {@code bPack[dst + p*COLS + j] = op(b)[p, j0 + j]}, columns past n zero.
+     * Copies op(b)[pc .. pc+kc, j0 .. j0+cols) into one k-major panel, zero-padded to COLS columns:
+     * {@code bPack[dst + p*COLS + j] = op(b)[pc + p, j0 + j]}.
      */
-    private static void packPanel(Form form, float[] b, int bOff, int k, int n, int j0, float[] bPack, int dst) {
-        int cols = Math.min(COLS, n - j0);
+    private static void packPanel(Form form, float[] b, int bOff, int k, int n, int j0, int cols,
+                                  int pc, int kc, float[] bPack, int dst) {
         if (form == Form.ABT) {
-            // b is (n, k): walk COLS rows of b side by side along k, so the writes stay contiguous.
-            int src = bOff + j0 * k;
-            for (int p = 0; p < k; p++) {
+            // b is (n, k): walk the panel's rows of b side by side along k, so the writes stay contiguous.
+            int src = bOff + j0 * k + pc;
+            for (int p = 0; p < kc; p++) {
                 int to = dst + p * COLS;
                 for (int j = 0; j < cols; j++) {
                     bPack[to + j] = b[src + j * k + p];
@@ -253,9 +240,9 @@ final class FastMatmul {
                 }
             }
         } else {
-            // b is (k, n): each k step is a contiguous run of COLS columns.
-            for (int p = 0; p < k; p++) {
-                int src = bOff + p * n + j0;
+            // b is (k, n): each k step is a contiguous run of columns.
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (pc + p) * n + j0;
                 int to = dst + p * COLS;
                 System.arraycopy(b, src, bPack, to, cols);
                 if (cols < COLS) {
@@ -339,17 +326,10 @@ final class FastMatmul {
         return ceilDiv(x, multiple) * multiple;
     }
 
-    /** Per-thread packing buffers, reused across calls. */
+    /** Per-thread packing buffers (about 650 KB), allocated once per thread and reused. */
     private static final class Scratch {
         final float[] aPack = new float[MC * KC];
+        final float[] bPack = new float[KC * NC];
         final float[] tile = new float[ROWS * COLS];
-        private float[] bPack = new float[0];
-
-        float[] bPack(int size) {
-            if (bPack.length < size) {
-                bPack = new float[size];
-            }
-            return bPack;
-        }
     }
 }
