@@ -7,7 +7,9 @@ and aTb = a.T @ b at 512 (numpy hands the transposes to sgemm as flags, no copie
 
 OpenBLAS reads its thread count when it loads, so each thread count runs in a fresh child process
 with OPENBLAS_NUM_THREADS (and OMP_NUM_THREADS) set. Run it with a numpy linked to OpenBLAS
-(the '#' header says which BLAS it found), without the machine-wide OpenBLAS overrides:
+(the '#' header says which BLAS it found; on the dev machine that is the pyenv python3 with numpy 2.x
+and scipy-openblas, while Debian's /usr/bin/python3 numpy links the slow netlib reference BLAS),
+without the machine-wide OpenBLAS overrides:
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/matmul_numpy.py > target/matmul_numpy.csv
 """

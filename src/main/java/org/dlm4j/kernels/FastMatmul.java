@@ -48,8 +48,8 @@ final class FastMatmul {
     static final int MC = 128;
     /** Columns per packed block of b: KC * NC floats (512 KB), sized for L2 beside a's block. */
     static final int NC = 16 * COLS;
-    /** Products with fewer multiply-adds than this run on the calling thread. */
-    static final long PARALLEL_MIN_MACS = 1L << 17;
+    /** Work per thread below which a product stays on the calling thread (about 10 us of compute). */
+    static final long PARALLEL_MIN_MACS = 1L << 20;
     /** Products with fewer multiply-adds than this skip packing. */
     static final long DIRECT_MAX_MACS = 1L << 13;
     /** Batched products smaller than this are spread across the batch rather than inside each one. */
