@@ -12,9 +12,14 @@ package org.dlm4j.kernels;
  * multiplied by the {@code batch} overloads without copies. With {@code accumulate} the product is
  * added into {@code c} (how backward passes add into gradients); without it {@code c} is overwritten.
  *
- * <p>Dispatch: the reference triple loops below, or the fast kernel when {@link KernelMode#fast()}.
- * The sum over k always runs in increasing order of k inside one thread, so results do not depend
- * on the thread count.
+ * <p>Dispatch: the reference triple loops below (the definition), or, when {@link KernelMode#fast()},
+ * {@link FastMatmul}: packed, register-blocked Vector API code on the {@link Parallel} pool. Every
+ * output element is summed inside one thread in an order fixed by constants, so results are
+ * bit-identical for any thread count; the two paths differ only by rounding (the fast one uses fused
+ * multiply-adds and adds k blocks of partial sums).
+ *
+ * <p>Bad sizes or offsets (negative, or reaching past an array's end) throw
+ * {@link IllegalArgumentException}.
  */
 public final class Matmul {
     private Matmul() {
@@ -23,39 +28,96 @@ public final class Matmul {
     /** c(m,n) (+)= a(m,k) · b(k,n). */
     public static void ab(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                           int m, int k, int n, boolean accumulate) {
-        referenceAb(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        checkProduct(a, aOff, b, bOff, c, cOff, m, k, n);
+        if (KernelMode.fast()) {
+            FastMatmul.multiply(FastMatmul.Form.AB, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, true);
+        } else {
+            referenceAb(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        }
     }
 
     /** c(m,n) (+)= a(m,k) · b(n,k)ᵀ. */
     public static void abT(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                            int m, int k, int n, boolean accumulate) {
-        referenceAbT(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        checkProduct(a, aOff, b, bOff, c, cOff, m, k, n);
+        if (KernelMode.fast()) {
+            FastMatmul.multiply(FastMatmul.Form.ABT, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, true);
+        } else {
+            referenceAbT(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        }
     }
 
     /** c(m,n) (+)= a(k,m)ᵀ · b(k,n). */
     public static void aTb(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                            int m, int k, int n, boolean accumulate) {
-        referenceATb(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        checkProduct(a, aOff, b, bOff, c, cOff, m, k, n);
+        if (KernelMode.fast()) {
+            FastMatmul.multiply(FastMatmul.Form.ATB, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, true);
+        } else {
+            referenceATb(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        }
     }
 
     /** {@code batch} independent products {@link #ab}, matrices stored back to back. */
     public static void ab(int batch, float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
+        checkBatch(batch, a, b, c, m, k, n);
+        if (KernelMode.fast()) {
+            FastMatmul.multiplyBatch(FastMatmul.Form.AB, batch, a, b, c, m, k, n, accumulate);
+            return;
+        }
         for (int i = 0; i < batch; i++) {
-            ab(a, i * m * k, b, i * k * n, c, i * m * n, m, k, n, accumulate);
+            referenceAb(a, i * m * k, b, i * k * n, c, i * m * n, m, k, n, accumulate);
         }
     }
 
     /** {@code batch} independent products {@link #abT}, matrices stored back to back. */
     public static void abT(int batch, float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
+        checkBatch(batch, a, b, c, m, k, n);
+        if (KernelMode.fast()) {
+            FastMatmul.multiplyBatch(FastMatmul.Form.ABT, batch, a, b, c, m, k, n, accumulate);
+            return;
+        }
         for (int i = 0; i < batch; i++) {
-            abT(a, i * m * k, b, i * n * k, c, i * m * n, m, k, n, accumulate);
+            referenceAbT(a, i * m * k, b, i * n * k, c, i * m * n, m, k, n, accumulate);
         }
     }
 
     /** {@code batch} independent products {@link #aTb}, matrices stored back to back. */
     public static void aTb(int batch, float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
+        checkBatch(batch, a, b, c, m, k, n);
+        if (KernelMode.fast()) {
+            FastMatmul.multiplyBatch(FastMatmul.Form.ATB, batch, a, b, c, m, k, n, accumulate);
+            return;
+        }
         for (int i = 0; i < batch; i++) {
-            aTb(a, i * k * m, b, i * k * n, c, i * m * n, m, k, n, accumulate);
+            referenceATb(a, i * k * m, b, i * k * n, c, i * m * n, m, k, n, accumulate);
+        }
+    }
+
+    private static void checkProduct(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                     int m, int k, int n) {
+        if (m < 0 || k < 0 || n < 0) {
+            throw new IllegalArgumentException("matmul sizes must be non-negative, got m=" + m + " k=" + k + " n=" + n);
+        }
+        checkOperand("a", a, aOff, (long) m * k);
+        checkOperand("b", b, bOff, (long) k * n);
+        checkOperand("c", c, cOff, (long) m * n);
+    }
+
+    private static void checkBatch(int batch, float[] a, float[] b, float[] c, int m, int k, int n) {
+        if (batch < 0 || m < 0 || k < 0 || n < 0) {
+            throw new IllegalArgumentException("matmul batch and sizes must be non-negative, got batch=" + batch
+                    + " m=" + m + " k=" + k + " n=" + n);
+        }
+        checkOperand("a", a, 0, (long) batch * m * k);
+        checkOperand("b", b, 0, (long) batch * k * n);
+        checkOperand("c", c, 0, (long) batch * m * n);
+    }
+
+    private static void checkOperand(String name, float[] array, int offset, long size) {
+        if (offset < 0 || offset + size > array.length) {
+            throw new IllegalArgumentException("matmul operand " + name + " needs " + size + " floats from offset "
+                    + offset + " but its array has " + array.length);
         }
     }
 
