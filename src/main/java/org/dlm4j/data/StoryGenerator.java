@@ -166,7 +166,7 @@ public final class StoryGenerator {
             }
         }
 
-        /** Subject of a sentence: the name, or (half the time when it is unambiguous) she/he; maybe after "Then". */
+        /** Subject of a sentence: the name, or half the time she/he when c was the last subject; maybe after "Then". */
         private String subject(int c) {
             boolean pronoun = world.lastSubject() == c && rng.nextInt(2) == 0;
             String who = pronoun ? (world.isFemale(c) ? "she" : "he") : world.name(c);
