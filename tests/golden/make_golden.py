@@ -12,12 +12,14 @@ them as safetensors files (written by hand here: json + numpy, no safetensors pa
     tests/resources/golden/ops.safetensors     one entry per op below
     tests/resources/golden/block.safetensors   one pre-LN transformer block
     tests/resources/golden/model.safetensors   a whole tiny transformer: AR and masked diffusion
+    tests/resources/golden/model_tied.safetensors   the same with the head tied to the token table
 
 Both carry __metadata__ {"magic": "dlm4j-golden", "version": "1",
 "generator": "make_golden.py", "torch": <version>, ...per-op parameters}. Bump VERSION
 when a name or a meaning below changes; the Java GoldenFile helper checks it.
 
-Conventions. Every tensor is F32, row-major. Inputs are drawn in float32 from a seeded
+Conventions. Every tensor is F32, row-major. Results below ROUND_OFF (1e-10) in magnitude are
+stored as exact 0 (float64 round-off of analytically zero gradients; see Recorder.put). Inputs are drawn in float32 from a seeded
 generator; the reference is computed in float64 from those float32 values and stored
 rounded to float32, so the golden values carry no float32 round-off of their own.
 For an op "name" with inputs a, b: name.a, name.b are the inputs, name.out the output,
@@ -106,8 +108,15 @@ logits = head(x) (no head bias). Weights are drawn like block.safetensors' (see 
       LayerNorm weights), no clipping, no schedule, the same batch (and for diffusion the same mask)
       every step; entry s is the loss before update s+1 (entry 0 = ar.loss / dlm.loss).
   Metadata adamw.* holds the hyper-parameters, trajectory.steps the count, and
-  <ar|dlm>.trajectory.float32_max_relative_difference how far the same trajectory run in float32
-  by PyTorch lies from the float64 one (about 1e-7 to 1e-6): the scale of a fair tolerance.
+  <ar|dlm>.trajectory.float32_max_relative_difference_below the decade (1e-6 here) that bounds how
+  far the same trajectory run in float32 by PyTorch lies from the float64 one (measured a few
+  1e-7): the scale of a fair tolerance.
+
+model_tied.safetensors: the same layout for the same config with tied_head true (metadata
+model.tied_head "true"): no head.weight; the logits are x W_te^T with token_embedding.weight, whose
+gradient (ar.grad.token_embedding.weight, dlm.grad.token_embedding.weight) sums both uses. Its
+weights, tokens and mask are drawn from their own seed, so its values differ from model's.
+
   Only losses are stored for the trajectory, not final weights: the key part of attn.qkv.bias has
   an analytically zero gradient (softmax is invariant to a constant added to all scores), so Adam
   turns float round-off there into O(lr) steps that differ between implementations while leaving
@@ -131,6 +140,7 @@ MAGIC = "dlm4j-golden"
 VERSION = "1"
 OUT_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "golden"))
 SEED = 20251103
+ROUND_OFF = 1e-10  # stored results smaller than this in magnitude are float64 round-off of a true 0
 
 
 def write_safetensors(path, tensors, metadata):
@@ -174,7 +184,12 @@ class Recorder:
     def put(self, name, value):
         if name in self.tensors:
             raise ValueError(f"duplicate golden name {name}")
-        self.tensors[name] = value.detach().double().numpy().astype(np.float32)
+        value = value.detach().double()
+        # Analytically zero entries (the key part of a qkv bias gradient: softmax ignores a constant
+        # added to all scores) come out as float64 round-off whose last bits vary between runs with
+        # the memory alignment of PyTorch's vectorised sums; storing them as 0 keeps files byte-stable.
+        value = torch.where((value.abs() < ROUND_OFF) & (value != 0), torch.zeros_like(value), value)
+        self.tensors[name] = value.numpy().astype(np.float32)
 
     def op(self, prefix, fn, constants=(), **inputs):
         """Records inputs, out = fn(**inputs), a random dout, and d<input> for every input
@@ -318,16 +333,17 @@ def make_block():
 
 MODEL = {"vocab_size": 13, "mask_id": 12, "context_length": 8, "d_model": 16, "num_layers": 2, "num_heads": 2,
          "mlp_ratio": 4, "bias": True, "tied_head": False, "dropout": 0.0, "batch_size": 2}
+MODEL_TIED = {**MODEL, "tied_head": True}
 ADAMW = {"lr": 1e-2, "beta1": 0.9, "beta2": 0.95, "eps": 1e-8, "weight_decay": 0.1}
 TRAJECTORY_STEPS = 10
 
 
-def model_weights(r):
+def model_weights(r, config):
     """The tiny model's weights by checkpoint name (SPEC.md "Model conventions"), in nanoGPT order.
     Drawn larger than GPT-2's init (embeddings 0.3, fan-in-16 linears 0.2, fan-in-64 linears 0.1,
     LayerNorm weights 1 + 0.1 N(0,1), non-zero biases) so logits are far from uniform and every
     weight's gradient is measurably non-zero (except where the math makes it zero, see the header)."""
-    V, T, C, L, R = (MODEL[k] for k in ("vocab_size", "context_length", "d_model", "num_layers", "mlp_ratio"))
+    V, T, C, L, R = (config[k] for k in ("vocab_size", "context_length", "d_model", "num_layers", "mlp_ratio"))
     p = {"token_embedding.weight": r.randn(V, C, std=0.3), "position_embedding.weight": r.randn(T, C, std=0.3)}
     for i in range(L):
         b = f"blocks.{i}."
@@ -341,7 +357,8 @@ def model_weights(r):
         })
     p["ln_f.weight"] = 1.0 + 0.1 * r.randn(C)
     p["ln_f.bias"] = 0.1 * r.randn(C)
-    p["head.weight"] = r.randn(V, C, std=0.3)
+    if not config["tied_head"]:
+        p["head.weight"] = r.randn(V, C, std=0.3)
     return p
 
 
@@ -360,7 +377,8 @@ def transformer(w, idx, causal):
         h = F.gelu(F.linear(h, g("mlp.fc.weight"), g("mlp.fc.bias")), approximate="tanh")      # (B, T, 4C)
         x = x + F.linear(h, g("mlp.proj.weight"), g("mlp.proj.bias"))                          # (B, T, C)
     x = F.layer_norm(x, (C,), w["ln_f.weight"], w["ln_f.bias"], eps=1e-5)
-    return F.linear(x, w["head.weight"])                                                        # (B, T, V)
+    head = w.get("head.weight", w["token_embedding.weight"])                                   # tied: (V, C) table
+    return F.linear(x, head)                                                                    # (B, T, V)
 
 
 def ar_loss(w, tokens):
@@ -374,7 +392,7 @@ def dlm_loss(w, tokens, mask):
     sum over masked positions of CE(logits, x0) / (fraction of that row masked), divided by B*T."""
     x0 = tokens[:, :-1]                                                                          # (B, T)
     B, T = x0.shape
-    mask = mask.to(w["head.weight"].dtype)
+    mask = mask.to(w["token_embedding.weight"].dtype)
     noisy = torch.where(mask.bool(), torch.full_like(x0, MODEL["mask_id"]), x0)                 # (B, T)
     logits = transformer(w, noisy, causal=False)                                                 # (B, T, V)
     ce = F.cross_entropy(logits.flatten(0, 1), x0.flatten(), reduction="none").view(B, T)       # (B, T)
@@ -400,10 +418,10 @@ def adamw_trajectory(p, loss_fn, dtype):
     return torch.tensor(losses, dtype=torch.float64)
 
 
-def make_model():
-    r = Recorder(SEED + 2)
-    V, T, B, mask_id = MODEL["vocab_size"], MODEL["context_length"], MODEL["batch_size"], MODEL["mask_id"]
-    p = model_weights(r)
+def make_model(config, seed):
+    r = Recorder(seed)
+    T, B, mask_id = config["context_length"], config["batch_size"], config["mask_id"]
+    p = model_weights(r, config)
     tokens = torch.randint(0, mask_id, (B, T + 1), generator=r.gen)                            # (B, T+1), no mask id
     # Row 0 masks 3 of 8 positions, row 1 masks 6 of 8 (different fractions, so the 1/fraction
     # weighting matters); positions drawn from the seeded generator.
@@ -432,7 +450,7 @@ def make_model():
     for name, leaf in w.items():
         r.put(f"dlm.grad.{name}", leaf.grad)
 
-    meta = {f"model.{key}": json.dumps(value) for key, value in MODEL.items()}
+    meta = {f"model.{key}": json.dumps(value) for key, value in config.items()}
     meta.update({f"adamw.{key}": repr(value) for key, value in ADAMW.items()})
     meta["adamw.weight_decay_on"] = "rank >= 2 parameters only"
     meta["trajectory.steps"] = str(TRAJECTORY_STEPS)
@@ -447,7 +465,8 @@ def make_model():
         # The same trajectory in float32 measures how far float32 arithmetic alone moves these losses.
         losses32 = adamw_trajectory(p, loss_fn, torch.float32).double()
         spread = ((losses32 - losses).abs() / losses.abs()).max().item()
-        meta[f"{prefix}.trajectory.float32_max_relative_difference"] = f"{spread:.3e}"
+        # Only its decade is stored: the float32 run's last bits vary between runs (see Recorder.put).
+        meta[f"{prefix}.trajectory.float32_max_relative_difference_below"] = f"1e{math.ceil(math.log10(spread))}"
     return r.tensors, meta
 
 
@@ -457,7 +476,8 @@ def main():
     torch.set_default_dtype(torch.float64)
     os.makedirs(OUT_DIR, exist_ok=True)
     common = {"magic": MAGIC, "version": VERSION, "generator": "make_golden.py", "torch": torch.__version__}
-    for name, make in (("ops", make_ops), ("block", make_block), ("model", make_model)):
+    for name, make in (("ops", make_ops), ("block", make_block), ("model", lambda: make_model(MODEL, SEED + 2)),
+                       ("model_tied", lambda: make_model(MODEL_TIED, SEED + 3))):
         tensors, meta = make()
         write_safetensors(os.path.join(OUT_DIR, name + ".safetensors"), tensors, {**common, **meta})
 
