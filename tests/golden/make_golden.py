@@ -11,12 +11,15 @@ them as safetensors files (written by hand here: json + numpy, no safetensors pa
 
     tests/resources/golden/ops.safetensors     one entry per op below
     tests/resources/golden/block.safetensors   one pre-LN transformer block
+    tests/resources/golden/model.safetensors   a whole tiny transformer: AR and masked diffusion
+    tests/resources/golden/model_tied.safetensors   the same with the head tied to the token table
 
 Both carry __metadata__ {"magic": "dlm4j-golden", "version": "1",
 "generator": "make_golden.py", "torch": <version>, ...per-op parameters}. Bump VERSION
 when a name or a meaning below changes; the Java GoldenFile helper checks it.
 
-Conventions. Every tensor is F32, row-major. Inputs are drawn in float32 from a seeded
+Conventions. Every tensor is F32, row-major. Results below ROUND_OFF (1e-10) in magnitude are
+stored as exact 0 (float64 round-off of analytically zero gradients; see Recorder.put). Inputs are drawn in float32 from a seeded
 generator; the reference is computed in float64 from those float32 values and stored
 rounded to float32, so the golden values carry no float32 round-off of their own.
 For an op "name" with inputs a, b: name.a, name.b are the inputs, name.out the output,
@@ -79,6 +82,45 @@ the file small), so they differ only by the causal mask:
   (e.g. causal.grad.blocks.0.attn.qkv.weight)
 Weights are drawn larger than GPT-2's init (std 0.2, LayerNorm weights 1 + 0.1 N(0,1),
 non-zero biases) so that every path contributes measurably to the gradients.
+
+model.safetensors: the whole transformer of SPEC.md "Model conventions", no dropout. Config
+(also in metadata as model.<key>, JSON values): vocab_size 13 with mask_id 12 (the last id; data
+tokens are drawn from 0..11), context_length T 8, d_model C 16, num_layers 2, num_heads 2,
+mlp_ratio 4, bias true, tied_head false (a separate head.weight), batch_size B 2, LayerNorm eps
+1e-5, GELU tanh form. x = token_embedding[idx] + position_embedding[t]; blocks; ln_f;
+logits = head(x) (no head bias). Weights are drawn like block.safetensors' (see model_weights).
+  weights under their checkpoint names: token_embedding.weight [13,16],
+      position_embedding.weight [8,16], blocks.{0,1}.<the 12 block names above>,
+      ln_f.weight [16], ln_f.bias [16], head.weight [13,16]
+  tokens [2,9]        B windows of T+1 token ids (F32 holding exact integers)
+  AR (causal attention), inputs tokens[:, :8], targets tokens[:, 1:]:
+      ar.logits [2,8,13]  ar.loss [] = mean over the B*T positions of CE(logits, target)
+      ar.grad.<weight name> the gradient of ar.loss for every weight
+  masked diffusion (bidirectional attention, same weights), x0 = tokens[:, :8]:
+      dlm.mask [2,8]   an explicit 0/1 mask (F32): row 0 masks 3 of 8 positions, row 1 masks 6
+      dlm.input [2,8]  x0 with masked positions replaced by mask_id 12
+      dlm.logits [2,8,13]
+      dlm.loss []      the paper's loss: sum over masked (b, t) of CE(logits[b,t], x0[b,t]) /
+                       (fraction of row b masked), divided by B*T
+      dlm.grad.<weight name>
+  ar.trajectory [10], dlm.trajectory [10]: torch.optim.AdamW from these weights, lr 1e-2,
+      betas (0.9, 0.95), eps 1e-8, weight decay 0.1 on rank >= 2 parameters only (0 on biases and
+      LayerNorm weights), no clipping, no schedule, the same batch (and for diffusion the same mask)
+      every step; entry s is the loss before update s+1 (entry 0 = ar.loss / dlm.loss).
+  Metadata adamw.* holds the hyper-parameters, trajectory.steps the count, and
+  <ar|dlm>.trajectory.float32_max_relative_difference_below the decade (1e-6 here) that bounds how
+  far the same trajectory run in float32 by PyTorch lies from the float64 one (measured a few
+  1e-7): the scale of a fair tolerance.
+
+model_tied.safetensors: the same layout for the same config with tied_head true (metadata
+model.tied_head "true"): no head.weight; the logits are x W_te^T with token_embedding.weight, whose
+gradient (ar.grad.token_embedding.weight, dlm.grad.token_embedding.weight) sums both uses. Its
+weights, tokens and mask are drawn from their own seed, so its values differ from model's.
+
+  Only losses are stored for the trajectory, not final weights: the key part of attn.qkv.bias has
+  an analytically zero gradient (softmax is invariant to a constant added to all scores), so Adam
+  turns float round-off there into O(lr) steps that differ between implementations while leaving
+  every loss unchanged.
 """
 import json
 import math
@@ -98,6 +140,7 @@ MAGIC = "dlm4j-golden"
 VERSION = "1"
 OUT_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "golden"))
 SEED = 20251103
+ROUND_OFF = 1e-10  # stored results smaller than this in magnitude are float64 round-off of a true 0
 
 
 def write_safetensors(path, tensors, metadata):
@@ -141,7 +184,12 @@ class Recorder:
     def put(self, name, value):
         if name in self.tensors:
             raise ValueError(f"duplicate golden name {name}")
-        self.tensors[name] = value.detach().double().numpy().astype(np.float32)
+        value = value.detach().double()
+        # Analytically zero entries (the key part of a qkv bias gradient: softmax ignores a constant
+        # added to all scores) come out as float64 round-off whose last bits vary between runs with
+        # the memory alignment of PyTorch's vectorised sums; storing them as 0 keeps files byte-stable.
+        value = torch.where((value.abs() < ROUND_OFF) & (value != 0), torch.zeros_like(value), value)
+        self.tensors[name] = value.numpy().astype(np.float32)
 
     def op(self, prefix, fn, constants=(), **inputs):
         """Records inputs, out = fn(**inputs), a random dout, and d<input> for every input
@@ -281,13 +329,155 @@ def make_block():
     return r.tensors, meta
 
 
+# ---- model.safetensors: a whole tiny transformer, both objectives, a 10-step AdamW trajectory ----
+
+MODEL = {"vocab_size": 13, "mask_id": 12, "context_length": 8, "d_model": 16, "num_layers": 2, "num_heads": 2,
+         "mlp_ratio": 4, "bias": True, "tied_head": False, "dropout": 0.0, "batch_size": 2}
+MODEL_TIED = {**MODEL, "tied_head": True}
+ADAMW = {"lr": 1e-2, "beta1": 0.9, "beta2": 0.95, "eps": 1e-8, "weight_decay": 0.1}
+TRAJECTORY_STEPS = 10
+
+
+def model_weights(r, config):
+    """The tiny model's weights by checkpoint name (SPEC.md "Model conventions"), in nanoGPT order.
+    Drawn larger than GPT-2's init (embeddings 0.3, fan-in-16 linears 0.2, fan-in-64 linears 0.1,
+    LayerNorm weights 1 + 0.1 N(0,1), non-zero biases) so logits are far from uniform and every
+    weight's gradient is measurably non-zero (except where the math makes it zero, see the header)."""
+    V, T, C, L, R = (config[k] for k in ("vocab_size", "context_length", "d_model", "num_layers", "mlp_ratio"))
+    p = {"token_embedding.weight": r.randn(V, C, std=0.3), "position_embedding.weight": r.randn(T, C, std=0.3)}
+    for i in range(L):
+        b = f"blocks.{i}."
+        p.update({
+            b + "ln1.weight": 1.0 + 0.1 * r.randn(C), b + "ln1.bias": 0.1 * r.randn(C),
+            b + "attn.qkv.weight": r.randn(3 * C, C, std=0.2), b + "attn.qkv.bias": 0.1 * r.randn(3 * C),
+            b + "attn.proj.weight": r.randn(C, C, std=0.2), b + "attn.proj.bias": 0.1 * r.randn(C),
+            b + "ln2.weight": 1.0 + 0.1 * r.randn(C), b + "ln2.bias": 0.1 * r.randn(C),
+            b + "mlp.fc.weight": r.randn(R * C, C, std=0.2), b + "mlp.fc.bias": 0.1 * r.randn(R * C),
+            b + "mlp.proj.weight": r.randn(C, R * C, std=0.1), b + "mlp.proj.bias": 0.1 * r.randn(C),
+        })
+    p["ln_f.weight"] = 1.0 + 0.1 * r.randn(C)
+    p["ln_f.bias"] = 0.1 * r.randn(C)
+    if not config["tied_head"]:
+        p["head.weight"] = r.randn(V, C, std=0.3)
+    return p
+
+
+def transformer(w, idx, causal):
+    """logits (B, T, V) of the tiny model with weights w for token ids idx (B, T); no dropout."""
+    B, T = idx.shape
+    C, H = MODEL["d_model"], MODEL["num_heads"]
+    x = F.embedding(idx, w["token_embedding.weight"]) + w["position_embedding.weight"][:T]       # (B, T, C)
+    for i in range(MODEL["num_layers"]):
+        def g(short):
+            return w[f"blocks.{i}.{short}"]
+        h = F.layer_norm(x, (C,), g("ln1.weight"), g("ln1.bias"), eps=1e-5)
+        qkv = F.linear(h, g("attn.qkv.weight"), g("attn.qkv.bias"))                            # (B, T, 3C)
+        x = x + F.linear(attention(qkv, H, causal), g("attn.proj.weight"), g("attn.proj.bias"))
+        h = F.layer_norm(x, (C,), g("ln2.weight"), g("ln2.bias"), eps=1e-5)
+        h = F.gelu(F.linear(h, g("mlp.fc.weight"), g("mlp.fc.bias")), approximate="tanh")      # (B, T, 4C)
+        x = x + F.linear(h, g("mlp.proj.weight"), g("mlp.proj.bias"))                          # (B, T, C)
+    x = F.layer_norm(x, (C,), w["ln_f.weight"], w["ln_f.bias"], eps=1e-5)
+    head = w.get("head.weight", w["token_embedding.weight"])                                   # tied: (V, C) table
+    return F.linear(x, head)                                                                    # (B, T, V)
+
+
+def ar_loss(w, tokens):
+    """Mean next-token cross-entropy: inputs tokens[:, :T], targets tokens[:, 1:]."""
+    logits = transformer(w, tokens[:, :-1], causal=True)                                       # (B, T, V)
+    return F.cross_entropy(logits.flatten(0, 1), tokens[:, 1:].flatten()), logits
+
+
+def dlm_loss(w, tokens, mask):
+    """The paper's masked-diffusion loss with an explicit 0/1 mask (B, T) over x0 = tokens[:, :T]:
+    sum over masked positions of CE(logits, x0) / (fraction of that row masked), divided by B*T."""
+    x0 = tokens[:, :-1]                                                                          # (B, T)
+    B, T = x0.shape
+    mask = mask.to(w["token_embedding.weight"].dtype)
+    noisy = torch.where(mask.bool(), torch.full_like(x0, MODEL["mask_id"]), x0)                 # (B, T)
+    logits = transformer(w, noisy, causal=False)                                                 # (B, T, V)
+    ce = F.cross_entropy(logits.flatten(0, 1), x0.flatten(), reduction="none").view(B, T)       # (B, T)
+    fraction = mask.sum(dim=1, keepdim=True) / T                                                 # (B, 1)
+    return (ce * mask / fraction).sum() / (B * T), logits, noisy
+
+
+def adamw_trajectory(p, loss_fn, dtype):
+    """TRAJECTORY_STEPS losses of torch.optim.AdamW on loss_fn(weights), the loss before each step."""
+    w = {name: torch.nn.Parameter(value.clone().to(dtype)) for name, value in p.items()}
+    decay = [t for t in w.values() if t.dim() >= 2]
+    no_decay = [t for t in w.values() if t.dim() < 2]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": ADAMW["weight_decay"]},
+                                   {"params": no_decay, "weight_decay": 0.0}],
+                                  lr=ADAMW["lr"], betas=(ADAMW["beta1"], ADAMW["beta2"]), eps=ADAMW["eps"])
+    losses = []
+    for _ in range(TRAJECTORY_STEPS):
+        optimizer.zero_grad()
+        loss = loss_fn(w)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return torch.tensor(losses, dtype=torch.float64)
+
+
+def make_model(config, seed):
+    r = Recorder(seed)
+    T, B, mask_id = config["context_length"], config["batch_size"], config["mask_id"]
+    p = model_weights(r, config)
+    tokens = torch.randint(0, mask_id, (B, T + 1), generator=r.gen)                            # (B, T+1), no mask id
+    # Row 0 masks 3 of 8 positions, row 1 masks 6 of 8 (different fractions, so the 1/fraction
+    # weighting matters); positions drawn from the seeded generator.
+    mask = torch.zeros(B, T)
+    for row, count in enumerate((3, 6)):
+        mask[row, torch.randperm(T, generator=r.gen)[:count]] = 1.0
+    for name, value in p.items():
+        r.put(name, value)
+    r.put("tokens", tokens)
+
+    w = {name: value.clone().requires_grad_(True) for name, value in p.items()}
+    loss, logits = ar_loss(w, tokens)
+    loss.backward()
+    r.put("ar.logits", logits)
+    r.put("ar.loss", loss)
+    for name, leaf in w.items():
+        r.put(f"ar.grad.{name}", leaf.grad)
+
+    w = {name: value.clone().requires_grad_(True) for name, value in p.items()}
+    loss, logits, noisy = dlm_loss(w, tokens, mask)
+    loss.backward()
+    r.put("dlm.mask", mask)
+    r.put("dlm.input", noisy)
+    r.put("dlm.logits", logits)
+    r.put("dlm.loss", loss)
+    for name, leaf in w.items():
+        r.put(f"dlm.grad.{name}", leaf.grad)
+
+    meta = {f"model.{key}": json.dumps(value) for key, value in config.items()}
+    meta.update({f"adamw.{key}": repr(value) for key, value in ADAMW.items()})
+    meta["adamw.weight_decay_on"] = "rank >= 2 parameters only"
+    meta["trajectory.steps"] = str(TRAJECTORY_STEPS)
+    meta["trajectory.loss"] = "the loss before each step: entry s is the loss after s AdamW updates"
+    meta["model.layer_norm.eps"] = "1e-5"
+    meta["names"] = ("weights by checkpoint name; tokens [B,T+1]; ar.logits ar.loss ar.grad.<name>; "
+                     "dlm.mask dlm.input dlm.logits dlm.loss dlm.grad.<name>; ar.trajectory dlm.trajectory")
+    for prefix, loss_fn in (("ar", lambda w: ar_loss(w, tokens)[0]),
+                            ("dlm", lambda w: dlm_loss(w, tokens, mask)[0])):
+        losses = adamw_trajectory(p, loss_fn, torch.float64)
+        r.put(f"{prefix}.trajectory", losses)
+        # The same trajectory in float32 measures how far float32 arithmetic alone moves these losses.
+        losses32 = adamw_trajectory(p, loss_fn, torch.float32).double()
+        spread = ((losses32 - losses).abs() / losses.abs()).max().item()
+        # Only its decade is stored: the float32 run's last bits vary between runs (see Recorder.put).
+        meta[f"{prefix}.trajectory.float32_max_relative_difference_below"] = f"1e{math.ceil(math.log10(spread))}"
+    return r.tensors, meta
+
+
 def main():
     if len(sys.argv) != 1:
         sys.exit(USAGE)
     torch.set_default_dtype(torch.float64)
     os.makedirs(OUT_DIR, exist_ok=True)
     common = {"magic": MAGIC, "version": VERSION, "generator": "make_golden.py", "torch": torch.__version__}
-    for name, make in (("ops", make_ops), ("block", make_block)):
+    for name, make in (("ops", make_ops), ("block", make_block), ("model", lambda: make_model(MODEL, SEED + 2)),
+                       ("model_tied", lambda: make_model(MODEL_TIED, SEED + 3))):
         tensors, meta = make()
         write_safetensors(os.path.join(OUT_DIR, name + ".safetensors"), tensors, {**common, **meta})
 
