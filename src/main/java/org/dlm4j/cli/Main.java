@@ -1,0 +1,73 @@
+package org.dlm4j.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code dlm4j} command. Exit codes: 0 success, 1 a failure while running (bad file, bad data),
+ * 2 a usage error (unknown option, missing or malformed argument). Errors print one line on stderr.
+ */
+@Command(name = "dlm4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Train and compare autoregressive and masked-diffusion language models.",
+        subcommands = {DataCommand.class, CompletionCommand.class})
+public final class Main implements Runnable {
+    public static final String VERSION = "0.1.0";
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Supplies {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"dlm4j " + VERSION};
+        }
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (see dlm4j --help)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code (tests call this). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        var commandLine = commandLine(out, err);
+        return commandLine.execute(args);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        var commandLine = new CommandLine(new Main());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            err.println("dlm4j: error: " + oneLine(e.getMessage()) + " (see " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            err.println("dlm4j: error: " + oneLine(message(e)));
+            err.flush();
+            return EXIT_FAILURE;
+        });
+        return commandLine;
+    }
+
+    /** The innermost useful message: wrappers such as UncheckedIOException keep the cause's text. */
+    private static String message(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static String oneLine(String message) {
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).strip();
+    }
+}

@@ -1,0 +1,147 @@
+package org.dlm4j.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+
+/**
+ * Writes output so that nothing is ever half-written: everything is first written into a fresh temporary
+ * folder next to the destination (same file system), then moved into place with renames. If writing
+ * fails, the temporary folder is deleted and the destination is untouched.
+ */
+public final class AtomicOutput {
+    /** Fills a folder with output. */
+    @FunctionalInterface
+    public interface Filler {
+        void fill(Path folder) throws IOException;
+    }
+
+    private AtomicOutput() {
+    }
+
+    /**
+     * Makes {@code out} a folder holding exactly what {@code filler} writes. An existing non-empty {@code out}
+     * is refused unless {@code force}, in which case it is replaced as a whole.
+     */
+    public static void writeFolder(Path out, boolean force, Filler filler) {
+        Path target = out.toAbsolutePath().normalize();
+        refuseUnlessForced(target, force);
+        Path temp = createTemp(target);
+        try {
+            filler.fill(temp);
+            if (Files.exists(target)) {
+                deleteRecursively(target);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the files or folders {@code names} into {@code out} (created if needed), leaving anything else
+     * in {@code out} alone. Refuses when one of {@code names} already exists unless {@code force}.
+     */
+    public static void writeEntries(Path out, List<String> names, boolean force, Filler filler) {
+        Path target = out.toAbsolutePath().normalize();
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new IllegalArgumentException("output " + out + " exists and is not a folder");
+        }
+        if (!force) {
+            for (String name : names) {
+                if (Files.exists(target.resolve(name))) {
+                    throw new IllegalArgumentException("output " + target.resolve(name) + " already exists (use --force to replace it)");
+                }
+            }
+        }
+        Path temp = createTemp(target);
+        try {
+            filler.fill(temp);
+            for (String name : names) {
+                if (!Files.exists(temp.resolve(name))) {
+                    throw new IllegalStateException("output " + name + " was not written");
+                }
+            }
+            Files.createDirectories(target);
+            for (String name : names) {
+                Path destination = target.resolve(name);
+                if (Files.exists(destination)) {
+                    deleteRecursively(destination);
+                }
+                Files.move(temp.resolve(name), destination, StandardCopyOption.ATOMIC_MOVE);
+            }
+            deleteRecursively(temp);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+    }
+
+    private static void refuseUnlessForced(Path target, boolean force) {
+        if (!Files.exists(target)) {
+            return;
+        }
+        if (!Files.isDirectory(target)) {
+            throw new IllegalArgumentException("output " + target + " exists and is not a folder");
+        }
+        if (!force) {
+            try (var entries = Files.list(target)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException("output folder " + target + " is not empty (use --force to replace it)");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + target + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Path createTemp(Path target) {
+        Path parent = target.getParent();
+        try {
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary folder in " + parent + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            deleteRecursively(path);
+        } catch (IOException ignored) {
+            // Best effort: the temporary folder's name starts with a dot and says ".partial-".
+        }
+    }
+}

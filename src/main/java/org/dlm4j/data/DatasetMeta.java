@@ -1,0 +1,91 @@
+package org.dlm4j.data;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The sidecar {@code meta.json} of a prepared dataset folder: which tokenizer made the ids and how they are
+ * stored. Example:
+ * <pre>{@code
+ * {"tokenizer": "bytes", "vocab_size": 258, "dtype": "uint16", "mask_id": 257, "eot_id": 256,
+ *  "train_tokens": 600000, "val_tokens": 60000, "train_documents": 1800, "val_documents": 200}
+ * }</pre>
+ * {@code tokenizer_file} (a file name inside the folder, e.g. {@code tokenizer.json}) is present only for BPE.
+ * The constructor checks the fields agree with each other.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DatasetMeta(
+        @JsonProperty(required = true, value = "tokenizer") String tokenizer,
+        @JsonProperty("tokenizer_file") String tokenizerFile,
+        @JsonProperty(required = true, value = "vocab_size") int vocabSize,
+        @JsonProperty(required = true, value = "dtype") String dtype,
+        @JsonProperty(required = true, value = "mask_id") int maskId,
+        @JsonProperty(required = true, value = "eot_id") int eotId,
+        @JsonProperty(required = true, value = "train_tokens") long trainTokens,
+        @JsonProperty(required = true, value = "val_tokens") long valTokens,
+        @JsonProperty(required = true, value = "train_documents") long trainDocuments,
+        @JsonProperty(required = true, value = "val_documents") long valDocuments) {
+
+    public static final String FILE_NAME = "meta.json";
+
+    public DatasetMeta {
+        if (tokenizer == null || tokenizer.isBlank()) {
+            throw new IllegalArgumentException("meta: tokenizer is missing");
+        }
+        if (vocabSize <= 0) {
+            throw new IllegalArgumentException("meta: vocab_size must be positive, got " + vocabSize);
+        }
+        TokenDtype stored = TokenDtype.fromJsonName(dtype);
+        if (stored == TokenDtype.UINT16 && vocabSize > 65536) {
+            throw new IllegalArgumentException("meta: vocab_size " + vocabSize + " does not fit dtype uint16");
+        }
+        if (maskId < 0 || maskId >= vocabSize || eotId < 0 || eotId >= vocabSize) {
+            throw new IllegalArgumentException("meta: mask_id " + maskId + " and eot_id " + eotId
+                    + " must be in [0, vocab_size " + vocabSize + ")");
+        }
+        if (trainTokens < 0 || valTokens < 0 || trainDocuments < 0 || valDocuments < 0) {
+            throw new IllegalArgumentException("meta: token and document counts must not be negative");
+        }
+    }
+
+    /** The meta data for ids from {@code tokenizer}, with the dtype its vocabulary needs. */
+    public static DatasetMeta of(Tokenizer tokenizer, String tokenizerFile, long trainTokens, long valTokens,
+                                 long trainDocuments, long valDocuments) {
+        return new DatasetMeta(tokenizer.name(), tokenizerFile, tokenizer.vocabSize(),
+                TokenDtype.forVocab(tokenizer.vocabSize()).jsonName(), tokenizer.maskId(), tokenizer.endOfTextId(),
+                trainTokens, valTokens, trainDocuments, valDocuments);
+    }
+
+    public TokenDtype tokenDtype() {
+        return TokenDtype.fromJsonName(dtype);
+    }
+
+    /** Reads {@code dir/meta.json}; every problem becomes one line naming the file. */
+    public static DatasetMeta read(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("dataset meta file " + file + " does not exist");
+        }
+        try {
+            return Json.MAPPER.readValue(file.toFile(), DatasetMeta.class);
+        } catch (IOException e) {
+            Throwable cause = e.getCause();
+            String why = cause instanceof IllegalArgumentException ? cause.getMessage() : Json.oneLine(e);
+            throw new IllegalArgumentException("dataset meta file " + file + " is invalid: " + why, e);
+        }
+    }
+
+    /** Writes {@code dir/meta.json} (pretty-printed, fixed field order, trailing newline). */
+    public void write(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        try {
+            Files.writeString(file, Json.MAPPER.writeValueAsString(this) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

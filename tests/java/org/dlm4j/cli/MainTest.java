@@ -1,0 +1,120 @@
+package org.dlm4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dlm4j.data.MultipleChoice;
+import org.dlm4j.data.PreparedDataset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    /** Exit code and the two streams of one in-process run. */
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static void assertOneErrorLine(Result result, int exitCode, String fragment) {
+        assertThat(result.exitCode()).isEqualTo(exitCode);
+        assertThat(result.err()).startsWith("dlm4j: error: ").contains(fragment).endsWith("\n");
+        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void helpAndVersionExitZero() {
+        Result help = run("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: dlm4j").contains("data").contains("completion");
+        assertThat(run("data", "prepare", "--help").out()).contains("--tokenizer").contains("--val-fraction");
+        assertThat(run("--version").out()).isEqualTo("dlm4j " + Main.VERSION + "\n");
+    }
+
+    @Test
+    void usageErrorsPrintOneLineAndExitTwo() {
+        assertOneErrorLine(run("--bogus"), 2, "Unknown option: '--bogus'");
+        assertOneErrorLine(run(), 2, "missing command");
+        assertOneErrorLine(run("data"), 2, "missing subcommand");
+        assertOneErrorLine(run("data", "prepare", "x.txt"), 2, "--out");
+        assertOneErrorLine(run("data", "prepare", "x.txt", "--out", "o", "--tokenizer", "words"), 2, "--tokenizer");
+        assertOneErrorLine(run("data", "prepare", "x.txt", "--out", "o", "--val-fraction", "1.5"), 2, "--val-fraction must be in (0, 1)");
+        assertOneErrorLine(run("data", "synth", "--stories", "many"), 2, "'many'");
+    }
+
+    @Test
+    void prepareRoundTripsWithEachTokenizer() throws Exception {
+        Path text = Files.writeString(dir.resolve("in.txt"), "First doc.\nstill first.\n\nSecond doc 🦊.\n\nThird.\n\nFourth one.\n");
+        for (String tokenizer : new String[] {"bytes", "bpe", "gpt2"}) {
+            Path out = dir.resolve("ds-" + tokenizer);
+            Result result = tokenizer.equals("bpe")
+                    ? run("data", "prepare", text.toString(), "--out", out.toString(), "--tokenizer", "bpe", "--vocab-size", "270", "--val-fraction", "0.25")
+                    : run("data", "prepare", text.toString(), "--out", out.toString(), "--tokenizer", tokenizer, "--val-fraction", "0.25");
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out()).contains("(3 documents)").contains("(1 documents)");
+            try (var dataset = PreparedDataset.open(out)) {
+                int[] train = new int[(int) dataset.train().length()];
+                dataset.train().read(0, train);
+                int[] val = new int[(int) dataset.val().length()];
+                dataset.val().read(0, val);
+                assertThat(dataset.tokenizer().decode(train))
+                        .isEqualTo("First doc.\nstill first.<|endoftext|>Second doc 🦊.<|endoftext|>Third.<|endoftext|>");
+                assertThat(dataset.tokenizer().decode(val)).isEqualTo("Fourth one.<|endoftext|>");
+                assertThat(dataset.meta().tokenizer()).isEqualTo(tokenizer);
+            }
+        }
+    }
+
+    @Test
+    void prepareFailsCleanlyWithoutPartialOutput() throws Exception {
+        Path out = dir.resolve("out");
+        assertOneErrorLine(run("data", "prepare", dir.resolve("missing.txt").toString(), "--out", out.toString()), 1,
+                "input file " + dir.resolve("missing.txt") + " does not exist");
+        Path bad = Files.write(dir.resolve("bad.txt"), new byte[] {'a', '\n', '\n', (byte) 0xC3, '(', '\n'});
+        assertOneErrorLine(run("data", "prepare", bad.toString(), "--out", out.toString()), 1, "is not valid UTF-8");
+        Path one = Files.writeString(dir.resolve("one.txt"), "just one paragraph\n");
+        assertOneErrorLine(run("data", "prepare", one.toString(), "--out", out.toString()), 1, "at least 2 documents");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("bad.txt", "one.txt");
+        }
+    }
+
+    @Test
+    void prepareRefusesANonEmptyOutputUnlessForced() throws Exception {
+        Path text = Files.writeString(dir.resolve("in.txt"), "a\n\nb\n");
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(out.resolve("keep.txt"), "precious");
+        assertOneErrorLine(run("data", "prepare", text.toString(), "--out", out.toString()), 1, "use --force");
+        assertThat(out.resolve("keep.txt")).exists();
+        assertThat(run("data", "prepare", text.toString(), "--out", out.toString(), "--force").exitCode()).isZero();
+        assertThat(out.resolve("keep.txt")).doesNotExist();
+        assertThat(out.resolve("meta.json")).exists();
+    }
+
+    @Test
+    void synthWritesTheCorpus() {
+        Path out = dir.resolve("tiny");
+        Result result = run("data", "synth", "--seed", "3", "--stories", "40", "--out", out.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("36 train and 4 val stories, 12 multiple-choice items");
+        assertThat(MultipleChoice.readJsonl(out.resolve("mc-val.jsonl"))).hasSize(12);
+        assertOneErrorLine(run("data", "synth", "--seed", "3", "--stories", "40", "--out", out.toString()), 1, "already exists");
+    }
+
+    @Test
+    void completionPrintsABashScript() {
+        Result result = run("completion");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith("#!/usr/bin/env bash").contains("complete -F").contains("prepare");
+    }
+}
