@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
@@ -35,6 +36,7 @@ public final class AtomicOutput {
         Path temp = createTemp(target);
         try {
             filler.fill(temp);
+            makeReadableLikeAnOrdinaryFolder(temp);
             if (Files.exists(target)) {
                 deleteRecursively(target);
             }
@@ -115,6 +117,13 @@ public final class AtomicOutput {
             return Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary folder in " + parent + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Temporary folders are created owner-only (rwx------); the finished output should not stay that way. */
+    private static void makeReadableLikeAnOrdinaryFolder(Path folder) throws IOException {
+        if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
 
