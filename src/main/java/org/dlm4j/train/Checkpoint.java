@@ -121,10 +121,12 @@ public final class Checkpoint {
                 Map.of("optimizer", "adamw", "step", Long.toString(optimizer.stepCount())));
         AtomicFiles.writeString(temporary.resolve(STATE_FILE), stateJson(state));
 
+        // At every instant one complete checkpoint is reachable by load(): "checkpoint", or "checkpoint.old"
+        // while "checkpoint" is missing. So "checkpoint.old" is only deleted while "checkpoint" exists.
         Path current = out.resolve(FOLDER);
         Path previous = out.resolve(PREVIOUS);
-        deleteTree(previous);
         if (Files.exists(current)) {
+            deleteTree(previous);
             move(current, previous);
         }
         move(temporary, current);
