@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -130,7 +132,17 @@ public final class Checkpoint {
             move(current, previous);
         }
         move(temporary, current);
+        syncFolder(out); // make the renames themselves durable, not only the files' bytes
         deleteTree(previous);
+    }
+
+    /** Forces a folder's entries to disk (Linux allows fsync on a directory); a no-op where that is refused. */
+    private static void syncFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory as a channel; the renames stay atomic, only less durable.
+        }
     }
 
     /** Reads the checkpoint of run folder {@code out}; every problem is a one-line error naming the file. */
