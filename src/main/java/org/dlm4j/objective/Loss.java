@@ -1,0 +1,22 @@
+package org.dlm4j.objective;
+
+import org.dlm4j.tensor.Tensor;
+
+/**
+ * The loss of one batch.
+ *
+ * @param value  the scalar to call {@code backward()} on (nats per token of the batch)
+ * @param tokens the number of tokens the loss is normalised by (B*T, or B*L' with a random length)
+ */
+public record Loss(Tensor value, double tokens) {
+    public Loss {
+        if (value.size() != 1) {
+            throw new IllegalArgumentException("a loss must be a scalar tensor");
+        }
+    }
+
+    /** The loss as a number. */
+    public double item() {
+        return value.item();
+    }
+}
