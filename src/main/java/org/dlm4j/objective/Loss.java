@@ -6,7 +6,8 @@ import org.dlm4j.tensor.Tensor;
  * The loss of one batch.
  *
  * @param value  the scalar to call {@code backward()} on (nats per token of the batch)
- * @param tokens the number of tokens the loss is normalised by (B*T, or B*L' with a random length)
+ * @param tokens the number of tokens in the batch the loss was computed on (B*T, or B*L' with a random
+ *               length): what a trainer counts as tokens seen
  */
 public record Loss(Tensor value, double tokens) {
     public Loss {
