@@ -27,6 +27,7 @@ public final class Attention {
     public static void forward(float[] qkv, float[] out, float[] probs, int batch, int time,
                                int channels, int numHeads, boolean causal) {
         int headSize = checkHeads(channels, numHeads);
+        FlopCounter.attention(2, batch, time, channels, causal);
         float scale = 1f / (float) Math.sqrt(headSize);
         int row3 = 3 * channels;
         Rows.run(batch * numHeads, time * time * headSize, (start, end) -> {
@@ -79,6 +80,7 @@ public final class Attention {
     public static void backward(float[] dout, float[] qkv, float[] probs, float[] dqkv, int batch,
                                 int time, int channels, int numHeads, boolean causal) {
         int headSize = checkHeads(channels, numHeads);
+        FlopCounter.attention(4, batch, time, channels, causal);
         float scale = 1f / (float) Math.sqrt(headSize);
         int row3 = 3 * channels;
         Rows.run(batch * numHeads, time * time * headSize, (start, end) -> {

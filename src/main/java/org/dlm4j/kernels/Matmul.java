@@ -29,6 +29,7 @@ public final class Matmul {
     public static void ab(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                           int m, int k, int n, boolean accumulate) {
         checkProduct(a, aOff, b, bOff, c, cOff, m, k, n);
+        FlopCounter.matmul(1, m, k, n);
         if (KernelMode.fast()) {
             FastMatmul.multiply(FastMatmul.Form.AB, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, true);
         } else {
@@ -40,6 +41,7 @@ public final class Matmul {
     public static void abT(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                            int m, int k, int n, boolean accumulate) {
         checkProduct(a, aOff, b, bOff, c, cOff, m, k, n);
+        FlopCounter.matmul(1, m, k, n);
         if (KernelMode.fast()) {
             FastMatmul.multiply(FastMatmul.Form.ABT, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, true);
         } else {
@@ -51,6 +53,7 @@ public final class Matmul {
     public static void aTb(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                            int m, int k, int n, boolean accumulate) {
         checkProduct(a, aOff, b, bOff, c, cOff, m, k, n);
+        FlopCounter.matmul(1, m, k, n);
         if (KernelMode.fast()) {
             FastMatmul.multiply(FastMatmul.Form.ATB, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, true);
         } else {
@@ -61,6 +64,7 @@ public final class Matmul {
     /** {@code batch} independent products {@link #ab}, matrices stored back to back. */
     public static void ab(int batch, float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
         checkBatch(batch, a, b, c, m, k, n);
+        FlopCounter.matmul(batch, m, k, n);
         if (KernelMode.fast()) {
             FastMatmul.multiplyBatch(FastMatmul.Form.AB, batch, a, b, c, m, k, n, accumulate);
             return;
@@ -73,6 +77,7 @@ public final class Matmul {
     /** {@code batch} independent products {@link #abT}, matrices stored back to back. */
     public static void abT(int batch, float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
         checkBatch(batch, a, b, c, m, k, n);
+        FlopCounter.matmul(batch, m, k, n);
         if (KernelMode.fast()) {
             FastMatmul.multiplyBatch(FastMatmul.Form.ABT, batch, a, b, c, m, k, n, accumulate);
             return;
@@ -85,6 +90,7 @@ public final class Matmul {
     /** {@code batch} independent products {@link #aTb}, matrices stored back to back. */
     public static void aTb(int batch, float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
         checkBatch(batch, a, b, c, m, k, n);
+        FlopCounter.matmul(batch, m, k, n);
         if (KernelMode.fast()) {
             FastMatmul.multiplyBatch(FastMatmul.Form.ATB, batch, a, b, c, m, k, n, accumulate);
             return;

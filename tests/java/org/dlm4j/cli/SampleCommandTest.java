@@ -1,0 +1,103 @@
+package org.dlm4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Samples from real checkpoints: one AR and one diffusion run of one step on tiny-data/bytes. */
+class SampleCommandTest {
+    @TempDir
+    static Path dir;
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void trainTwoTinyRuns() {
+        for (String objective : new String[] {"ar", "diffusion"}) {
+            Result trained = run("train", "--objective", objective, "--preset", "tiny", "--steps", "2", "--warmup", "1",
+                    "--batch-size", "2", "--eval-batches", "1", "--out", dir.resolve(objective).toString(),
+                    "--data", "tiny-data/bytes");
+            assertThat(trained.exitCode()).as(trained.err()).isZero();
+        }
+    }
+
+    private static String ar() {
+        return dir.resolve("ar").toString();
+    }
+
+    private static String diffusion() {
+        return dir.resolve("diffusion").toString();
+    }
+
+    @Test
+    void arSamplingIsSeededAndTheCacheChangesNothing() {
+        Result first = run("sample", "--checkpoint", ar(), "--prompt", "Once", "--length", "20", "--seed", "7");
+        Result again = run("sample", "--checkpoint", ar() + "/checkpoint", "--prompt", "Once", "--length", "20",
+                "--seed", "7");
+        Result uncached = run("sample", "--checkpoint", ar(), "--prompt", "Once", "--length", "20", "--seed", "7",
+                "--no-cache");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).startsWith("Once").isEqualTo(again.out()).isEqualTo(uncached.out());
+        Result greedy = run("sample", "--checkpoint", ar(), "--length", "10", "--temperature", "0", "--top-k", "5");
+        assertThat(greedy.exitCode()).as(greedy.err()).isZero();
+    }
+
+    @Test
+    void diffusionSamplingFillsPromptContinuationsAndInfills() {
+        Result first = run("sample", "--checkpoint", diffusion(), "--prompt", "The", "--length", "12", "--steps", "4",
+                "--remasking", "random", "--temperature", "1", "--seed", "3");
+        Result again = run("sample", "--checkpoint", diffusion(), "--prompt", "The", "--length", "12", "--steps", "4",
+                "--remasking", "random", "--temperature", "1", "--seed", "3");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).startsWith("The").isEqualTo(again.out()).doesNotContain("<|mask|>");
+
+        Result infill = run("sample", "--checkpoint", diffusion(), "--infill", "The cat [MASK:5] the mat",
+                "--block-length", "2", "--show-steps");
+        assertThat(infill.exitCode()).as(infill.err()).isZero();
+        String[] lines = infill.out().split("\n");
+        assertThat(lines).hasSize(6);
+        assertThat(lines[0]).startsWith("step 1: The cat ").contains("<|mask|>");
+        assertThat(lines[5]).startsWith("The cat ").endsWith(" the mat").doesNotContain("<|mask|>");
+    }
+
+    @Test
+    void badInputIsOneLineAndNonZero() {
+        assertOneErrorLine(run("sample", "--checkpoint", diffusion(), "--length", "5", "--steps", "6"),
+                "steps 6 exceed the 5 positions");
+        assertOneErrorLine(run("sample", "--checkpoint", diffusion(), "--infill", "no mask here"),
+                "no [MASK:N] span");
+        assertOneErrorLine(run("sample", "--checkpoint", ar(), "--prompt", "x".repeat(65)),
+                "exceeds the model's context of 64");
+        assertOneErrorLine(run("sample", "--checkpoint", ar(), "--prompt", "abc", "--length", "63"),
+                "more than the model's context of 64");
+        assertOneErrorLine(run("sample", "--checkpoint", diffusion(), "--prompt", "abc", "--length", "62"),
+                "exceeds the model's context of 64");
+        assertOneErrorLine(run("sample", "--checkpoint", ar(), "--length", "0"), "--length must be positive");
+        assertOneErrorLine(run("sample", "--checkpoint", ar(), "--steps", "-1"), "--steps must be positive");
+        assertOneErrorLine(run("sample", "--checkpoint", ar(), "--top-p", "0"), "top-p");
+        assertOneErrorLine(run("sample", "--checkpoint", diffusion(), "--remasking", "sometimes"),
+                "unknown remasking 'sometimes'");
+        assertOneErrorLine(run("sample", "--checkpoint", ar(), "--infill", "a [MASK:2] b"), "needs a diffusion model");
+        assertOneErrorLine(run("sample", "--checkpoint", dir.resolve("missing").toString()), "does not exist");
+    }
+
+    private static void assertOneErrorLine(Result result, String fragment) {
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.err()).startsWith("dlm4j: error: ").contains(fragment);
+        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception");
+    }
+}
