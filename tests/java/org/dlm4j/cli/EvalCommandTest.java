@@ -48,7 +48,7 @@ class EvalCommandTest {
         dlmRun = dir.resolve("dlm");
         for (String objective : new String[] {"ar", "diffusion"}) {
             Path out = objective.equals("ar") ? arRun : dlmRun;
-            Result trained = run("train", "--objective", objective, "--out", out.toString(), "--steps", "2",
+            Result trained = run("train", "--objective", objective, "--out", out.toString(), "--context", "64", "--steps", "2",
                     "--warmup", "1", "--batch-size", "2", "--eval-interval", "2", "--eval-batches", "1");
             assertThat(trained.exitCode()).as(trained.err()).isZero();
         }

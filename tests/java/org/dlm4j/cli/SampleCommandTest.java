@@ -28,7 +28,7 @@ class SampleCommandTest {
     @BeforeAll
     static void trainTwoTinyRuns() {
         for (String objective : new String[] {"ar", "diffusion"}) {
-            Result trained = run("train", "--objective", objective, "--preset", "tiny", "--steps", "2", "--warmup", "1",
+            Result trained = run("train", "--objective", objective, "--preset", "tiny", "--context", "64", "--steps", "2", "--warmup", "1",
                     "--batch-size", "2", "--eval-batches", "1", "--out", dir.resolve(objective).toString(),
                     "--data", "tiny-data/bytes");
             assertThat(trained.exitCode()).as(trained.err()).isZero();
