@@ -1,5 +1,6 @@
 package org.dlm4j.model;
 
+import org.dlm4j.nn.NnTestData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -109,7 +110,7 @@ class TransformerTest {
         int[] b = {3, 1, 4, 2, 6, 5}; // differs from position 3 on
         for (boolean causal : new boolean[] {true, false}) {
             Transformer model = new Transformer(TINY.withCausal(causal), new Rng(5));
-            ModelTestData.randomize(model, 6, 0.5f);
+            NnTestData.randomize(model, 6, 0.5f);
             float[] la = model.forward(a, 1, 6, null).data();
             float[] lb = model.forward(b, 1, 6, null).data();
             int prefix = 3 * 11; // logits of positions 0..2
@@ -126,7 +127,7 @@ class TransformerTest {
     @Test
     void positionsMatter() {
         Transformer model = new Transformer(TINY.withCausal(false), new Rng(7));
-        ModelTestData.randomize(model, 8, 0.5f);
+        NnTestData.randomize(model, 8, 0.5f);
         float[] logits = model.forward(new int[] {2, 2}, 1, 2, null).data();
         // Same token at both positions of a bidirectional model: only the position table tells them apart.
         assertThat(logits[0]).isNotEqualTo(logits[11]);
@@ -137,7 +138,7 @@ class TransformerTest {
         for (boolean causal : new boolean[] {true, false}) {
             TransformerConfig config = new TransformerConfig(5, 4, 4, 1, 2, 2, 0.25f, causal, true, false);
             Transformer model = new Transformer(config, new Rng(9));
-            ModelTestData.randomize(model, 10, 0.5f);
+            NnTestData.randomize(model, 10, 0.5f);
             Map<String, Parameter> all = model.namedParameters();
             Map<String, Parameter> some = new LinkedHashMap<>();
             for (String name : List.of("token_embedding.weight", "position_embedding.weight",
@@ -164,8 +165,8 @@ class TransformerTest {
     void initFollowsGpt2() {
         TransformerConfig config = new TransformerConfig(50, 32, 64, 8, 4, 4, 0f, true, true, false);
         Map<String, Parameter> p = new Transformer(config, new Rng(13)).namedParameters();
-        assertThat(ModelTestData.std(p.get("token_embedding.weight").data())).isCloseTo(0.02, org.assertj.core.data.Offset.offset(0.002));
-        assertThat(ModelTestData.std(p.get("blocks.0.mlp.proj.weight").data()))
+        assertThat(NnTestData.std(p.get("token_embedding.weight").data())).isCloseTo(0.02, org.assertj.core.data.Offset.offset(0.002));
+        assertThat(NnTestData.std(p.get("blocks.0.mlp.proj.weight").data()))
                 .isCloseTo(0.02 / Math.sqrt(16), org.assertj.core.data.Offset.offset(0.0005));
         assertThat(p.get("ln_f.weight").data()).containsOnly(1f);
         assertThat(p.get("blocks.3.attn.qkv.bias").data()).containsOnly(0f);

@@ -2,8 +2,8 @@ package org.dlm4j.nn;
 
 import org.dlm4j.kernels.Rng;
 
-/** Helpers for nn tests. */
-final class NnTestData {
+/** Helpers for tests of modules (nn and model). */
+public final class NnTestData {
     private NnTestData() {
     }
 
@@ -12,7 +12,7 @@ final class NnTestData {
      * and 0) makes most gradients tiny or symmetric, which would let a wrong gradient hide inside
      * the checker's absolute tolerance; O(1) parameters make every path matter.
      */
-    static void randomize(Module module, long seed, float std) {
+    public static void randomize(Module module, long seed, float std) {
         Rng rng = new Rng(seed);
         for (Parameter p : module.parameters()) {
             float[] data = p.data();
@@ -23,7 +23,7 @@ final class NnTestData {
     }
 
     /** Sample standard deviation of the entries. */
-    static double std(float[] values) {
+    public static double std(float[] values) {
         double mean = 0;
         for (float v : values) {
             mean += v;
