@@ -1,5 +1,6 @@
 package org.dlm4j.eval;
 
+import java.util.Arrays;
 import java.util.Map;
 
 import org.dlm4j.kernels.Rng;
@@ -22,7 +23,7 @@ final class FixedDistributionModel {
         var model = new Transformer(config, new Rng(1));
         Map<String, Parameter> parameters = model.namedParameters();
         for (Parameter p : parameters.values()) {
-            java.util.Arrays.fill(p.data(), 0f);
+            Arrays.fill(p.data(), 0f);
         }
         parameters.get("ln_f.bias").data()[0] = 1f;
         float[] head = parameters.get("head.weight").data();               // (V, C)

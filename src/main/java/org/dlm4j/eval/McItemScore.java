@@ -1,0 +1,40 @@
+package org.dlm4j.eval;
+
+import java.util.List;
+
+/**
+ * The scores of one multiple-choice item.
+ *
+ * @param id                  the item's id
+ * @param label               the index of the correct ending
+ * @param nll                 per ending: NLL of the ending's tokens given the context, nats (exact, or the mean
+ *                            of the K bound samples)
+ * @param endingTokens        per ending: its number of tokens (the length normalisation divides by it)
+ * @param predicted           argmin of {@code nll} (the first on ties)
+ * @param predictedNormalized argmin of nll / endingTokens, per token (the first on ties)
+ * @param contextTokensDropped tokens cut from the LEFT of the context so that it fits the model (0 when none)
+ */
+public record McItemScore(String id, int label, List<Double> nll, List<Integer> endingTokens, int predicted,
+                          int predictedNormalized, int contextTokensDropped) {
+
+    public McItemScore {
+        nll = List.copyOf(nll);
+        endingTokens = List.copyOf(endingTokens);
+    }
+
+    /** NLL of the correct ending. */
+    public double nllCorrect() {
+        return nll.get(label);
+    }
+
+    /** Mean NLL of the wrong endings. */
+    public double nllWrong() {
+        double sum = 0;
+        for (int e = 0; e < nll.size(); e++) {
+            if (e != label) {
+                sum += nll.get(e);
+            }
+        }
+        return sum / (nll.size() - 1);
+    }
+}

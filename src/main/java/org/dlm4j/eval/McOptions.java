@@ -1,0 +1,46 @@
+package org.dlm4j.eval;
+
+/**
+ * Options of {@link MultipleChoiceEvaluator}.
+ *
+ * @param estimator  null picks {@link Estimator#defaultFor} the objective; {@link Estimator#CHAIN_RULE} scores
+ *                   a diffusion model's endings exactly (one pass per ending token)
+ * @param samples    K, Monte Carlo samples per ending for the bounds; > 0
+ * @param antithetic draw the K samples as K/2 antithetic pairs (K even), see {@link MaskDraw}
+ * @param seed       seeds the mask draws
+ */
+public record McOptions(Estimator estimator, int samples, boolean antithetic, long seed) {
+
+    /** Default K for multiple choice. */
+    public static final int DEFAULT_SAMPLES = 8;
+
+    public McOptions {
+        if (samples <= 0) {
+            throw new IllegalArgumentException("samples (K) must be positive, got " + samples);
+        }
+        if (antithetic && samples % 2 != 0) {
+            throw new IllegalArgumentException("antithetic sampling needs an even number of samples, got " + samples);
+        }
+    }
+
+    /** The default estimator, K = {@link #DEFAULT_SAMPLES}, no antithetic pairs, seed 0. */
+    public static McOptions defaults() {
+        return new McOptions(null, DEFAULT_SAMPLES, false, 0);
+    }
+
+    public McOptions withEstimator(Estimator value) {
+        return new McOptions(value, samples, antithetic, seed);
+    }
+
+    public McOptions withSamples(int value) {
+        return new McOptions(estimator, value, antithetic, seed);
+    }
+
+    public McOptions withAntithetic(boolean value) {
+        return new McOptions(estimator, samples, value, seed);
+    }
+
+    public McOptions withSeed(long value) {
+        return new McOptions(estimator, samples, antithetic, value);
+    }
+}

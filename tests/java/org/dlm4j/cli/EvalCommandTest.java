@@ -1,0 +1,129 @@
+package org.dlm4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.dlm4j.data.DatasetMeta;
+import org.dlm4j.data.TokenDtype;
+import org.dlm4j.data.TokenFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** dlm4j eval and eval mc on tiny checkpoints trained for two steps, and every bad input. */
+class EvalCommandTest {
+    @TempDir
+    static Path dir;
+
+    private static Path arRun;
+    private static Path dlmRun;
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static void assertOneErrorLine(Result result, int exitCode, String fragment) {
+        assertThat(result.exitCode()).isEqualTo(exitCode);
+        assertThat(result.err()).startsWith("dlm4j: error: ").contains(fragment).endsWith("\n");
+        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @BeforeAll
+    static void trainTinyRuns() {
+        arRun = dir.resolve("ar");
+        dlmRun = dir.resolve("dlm");
+        for (String objective : new String[] {"ar", "diffusion"}) {
+            Path out = objective.equals("ar") ? arRun : dlmRun;
+            Result trained = run("train", "--objective", objective, "--out", out.toString(), "--steps", "2",
+                    "--warmup", "1", "--batch-size", "2", "--eval-interval", "2", "--eval-batches", "1");
+            assertThat(trained.exitCode()).as(trained.err()).isZero();
+        }
+    }
+
+    @Test
+    void likelihoodOfBothObjectivesAsTextAndJson() throws Exception {
+        Result ar = run("eval", "--run", arRun.toString(), "--max-tokens", "128");
+        assertThat(ar.exitCode()).as(ar.err()).isZero();
+        assertThat(ar.out()).contains("exact NLL").contains("2 windows x 64 tokens = 128 tokens").contains("nats/token");
+
+        Result bound = run("eval", "--checkpoint", dlmRun.resolve("checkpoint").toString(), "--max-tokens", "128",
+                "--samples", "4", "--antithetic", "--json");
+        assertThat(bound.exitCode()).as(bound.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(bound.out());
+        assertThat(json.get("estimator").asText()).isEqualTo("paper");
+        assertThat(json.get("exact").asBoolean()).isFalse();
+        assertThat(json.get("samples").asInt()).isEqualTo(4);
+        assertThat(json.get("tokens").asLong()).isEqualTo(128);
+        // an untrained byte model is far from the 2.97-nat unigram entropy but below uniform ln 258 + slack
+        assertThat(json.get("nll_per_token").asDouble()).isBetween(3.0, 7.0);
+        assertThat(json.get("monte_carlo_error_over_samples").asDouble()).isPositive();
+
+        Result chain = run("eval", "--run", dlmRun.toString(), "--max-tokens", "64", "--estimator", "chain-rule");
+        assertThat(chain.exitCode()).as(chain.err()).isZero();
+        assertThat(chain.out()).contains("chain-rule (exact NLL)");
+    }
+
+    @Test
+    void multipleChoiceReportsAccuracyAndDeltaNll() throws Exception {
+        Path file = Files.writeString(dir.resolve("mc.jsonl"),
+                "{\"id\":\"a\",\"context\":\"Mia had a kite.\",\"endings\":[\"Mia had a kite.\",\"Zoe ran.\"],\"label\":0}\n"
+                        + "{\"id\":\"b\",\"context\":\"Zoe ran.\",\"endings\":[\"x\",\"Zoe ran home.\"],\"label\":1}\n");
+        Result ar = run("eval", "mc", "--run", arRun.toString(), "--file", file.toString(), "--json", "--items");
+        assertThat(ar.exitCode()).as(ar.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(ar.out());
+        assertThat(json.get("items").asInt()).isEqualTo(2);
+        assertThat(json.get("delta_nll").asDouble()).isCloseTo(
+                json.get("mean_nll_wrong").asDouble() - json.get("mean_nll_correct").asDouble(),
+                within(1e-9));
+        assertThat(json.get("scores").get(1).get("ending_tokens").get(0).asInt()).isEqualTo(2); // " x"
+
+        Result dlm = run("eval", "mc", "--run", dlmRun.toString(), "--file", file.toString(), "--chain-rule");
+        assertThat(dlm.exitCode()).as(dlm.err()).isZero();
+        assertThat(dlm.out()).contains("estimator chain-rule").contains("accuracy").contains("delta NLL");
+    }
+
+    @Test
+    void badInputGetsOneLineAndANonZeroExit() throws Exception {
+        assertOneErrorLine(run("eval", "--run", dlmRun.toString(), "--samples", "0"), 2, "samples (K) must be positive");
+        assertOneErrorLine(run("eval", "mc", "--run", dlmRun.toString(), "--file", "x.jsonl", "--samples", "-1"), 2,
+                "samples (K) must be positive");
+        assertOneErrorLine(run("eval", "--run", dir.resolve("nowhere").toString()), 1, "does not exist");
+        assertOneErrorLine(run("eval", "--run", dir.toString()), 1, "no checkpoint in");
+        assertOneErrorLine(run("eval", "--max-tokens", "64"), 2, "exactly one of --checkpoint DIR or --run DIR");
+        assertOneErrorLine(run("eval", "--run", arRun.toString(), "--estimator", "chain-rule"), 1,
+                "AR checkpoint already has an exact NLL");
+        assertOneErrorLine(run("eval", "--run", dlmRun.toString(), "--estimator", "exact"), 1, "'exact' is for AR");
+        assertOneErrorLine(run("eval", "--run", arRun.toString(), "--estimator", "best"), 2, "unknown estimator 'best'");
+        assertOneErrorLine(run("eval", "mc", "--run", arRun.toString(), "--file", "tiny-data/mc-val.jsonl",
+                "--chain-rule"), 1, "AR checkpoint already has an exact NLL");
+
+        Path malformed = Files.writeString(dir.resolve("bad.jsonl"),
+                "{\"id\":\"a\",\"context\":\"c\",\"endings\":[\"x\",\"y\"],\"label\":0}\n{\"id\": \"b\", \"context\": \n");
+        assertOneErrorLine(run("eval", "mc", "--run", arRun.toString(), "--file", malformed.toString()), 1, "line 2");
+
+        // a dataset whose ids reach beyond the byte model's 258 ids
+        Path wide = dir.resolve("wide");
+        Files.createDirectories(wide);
+        int[] tokens = new int[200];
+        tokens[150] = 300;
+        TokenFile.write(wide.resolve("train.bin"), tokens, TokenDtype.UINT16);
+        TokenFile.write(wide.resolve("val.bin"), tokens, TokenDtype.UINT16);
+        new DatasetMeta("bytes", null, 400, "uint16", 257, 256, 200, 200, 1, 1).write(wide);
+        assertOneErrorLine(run("eval", "--run", arRun.toString(), "--data", wide.toString()), 1,
+                "id 300 at position 150, outside the model's vocabulary [0, 258)");
+    }
+}
