@@ -89,7 +89,20 @@ class TrainCommandTest {
         // resuming with no options continues with the checkpoint's config; a finished run has nothing left to do
         Result again = run("train", "--out", out.toString(), "--resume");
         assertThat(again.exitCode()).as(again.err()).isZero();
-        assertThat(again.out()).contains("resuming at step 4");
+        assertThat(again.out()).contains("already complete (4 steps)");
+    }
+
+    @Test
+    void aConfigFileOverridesThePresetAndOptionsOverrideTheFile() throws IOException {
+        Path config = Files.writeString(dir.resolve("c.json"),
+                "{\"objective\": \"ar\", \"lr\": 0.002, \"weight_decay\": 0.0, \"model\": {\"d_model\": 8}}");
+        Path out = dir.resolve("run");
+        Result result = run(train(micro("--steps", "2", "--unique-tokens", "128", "--warmup", "1"),
+                "--config", config.toString(), "--out", out.toString()));
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String written = Files.readString(out.resolve(Trainer.CONFIG_FILE));
+        assertThat(written).contains("\"objective\" : \"ar\"").contains("\"lr\" : 0.002")
+                .contains("\"weight_decay\" : 0.0").contains("\"d_model\" : 16").contains("\"steps\" : 2");
     }
 
     @Test

@@ -170,6 +170,11 @@ public final class TrainCommand implements Callable<Integer> {
             } else {
                 trainer = Trainer.create(withOptions(baseConfig()), dataset, out, progress);
             }
+            if (trainer.step() >= trainer.config().steps()) {
+                spec.commandLine().getOut().println("the run in " + out + " is already complete (" + trainer.step()
+                        + " steps); nothing to do");
+                return Main.EXIT_OK;
+            }
             Trainer.Summary summary = trainer.run();
             double entropy = CorpusStats.unigramEntropy(dataset.val());
             spec.commandLine().getOut().println(String.format(Locale.ROOT,
