@@ -173,8 +173,8 @@ public final class CrossoverAnalysis {
         }
         if (gaps.getFirst()[1] > 0) {
             return new Crossover(model, arSeries, metric, Double.NaN, String.format(Locale.ROOT,
-                    "%s: diffusion is ahead at every U, already at %.3g epochs (no crossover inside the grid)", versus,
-                    gaps.getFirst()[0]));
+                    "%s: diffusion is ahead at every U, already at %s epochs (no crossover inside the grid)", versus,
+                    number(gaps.getFirst()[0])));
         }
         for (int i = 1; i < gaps.size(); i++) {
             double[] before = gaps.get(i - 1);
@@ -183,13 +183,20 @@ public final class CrossoverAnalysis {
                 double fraction = before[1] == after[1] ? 0 : before[1] / (before[1] - after[1]);
                 double epochs = Math.exp(Math.log(before[0]) + (Math.log(after[0]) - Math.log(before[0])) * fraction);
                 return new Crossover(model, arSeries, metric, epochs, String.format(Locale.ROOT,
-                        "%s: AR is ahead or level up to %.3g epochs, diffusion ahead from %.3g epochs;"
-                                + " crossover at about %.3g epochs (interpolated)", versus, before[0], after[0], epochs));
+                        "%s: AR is ahead or level up to %s epochs, diffusion ahead from %s epochs;"
+                                + " crossover at about %s epochs (interpolated)", versus, number(before[0]), number(after[0]),
+                        number(epochs)));
             }
         }
         return new Crossover(model, arSeries, metric, Double.NaN, String.format(Locale.ROOT,
-                "%s: AR is ahead or level at every U up to %.3g epochs (no crossover within the budget)", versus,
-                gaps.getLast()[0]));
+                "%s: AR is ahead or level at every U up to %s epochs (no crossover within the budget)", versus,
+                number(gaps.getLast()[0])));
+    }
+
+    /** {@code x} to 3 significant digits without trailing zeros: 3.0 -> "3", 12.5 -> "12.5", 2.828 -> "2.83". */
+    public static String number(double x) {
+        String text = String.format(Locale.ROOT, "%.3g", x);
+        return text.contains("e") || !text.contains(".") ? text : text.replaceFirst("\\.?0+$", "");
     }
 
     /** "ar", "ar+reg" or "diffusion" of a run. */

@@ -85,8 +85,8 @@ public final class SweepPlots {
             XYSeriesCollection data = new XYSeriesCollection();
             for (long u : us) {
                 XYSeries series = meanCurve(analysis.runs(model, objective, u), CrossoverAnalysis.Metric.VAL_LOSS,
-                        String.format(Locale.ROOT, "%s U=%s (%.3g ep)", objective, tokens(u),
-                                (double) spec.totalTokens() / u));
+                        String.format(Locale.ROOT, "%s U=%s (%s ep)", objective, tokens(u),
+                                CrossoverAnalysis.number((double) spec.totalTokens() / u)));
                 if (series.getItemCount() > 0) {
                     data.addSeries(series);
                 }
@@ -164,8 +164,8 @@ public final class SweepPlots {
                     marker.setPaint(Color.BLACK);
                     marker.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                             new float[] {4f, 4f}, 0f));
-                    marker.setLabel(String.format(Locale.ROOT, "crossover%s ~%.3g ep",
-                            spec.models().size() > 1 ? " " + crossover.model() : "", crossover.epochs()));
+                    marker.setLabel(String.format(Locale.ROOT, "crossover%s ~%s ep",
+                            spec.models().size() > 1 ? " " + crossover.model() : "", CrossoverAnalysis.number(crossover.epochs())));
                     marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
                     marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
                     marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
@@ -192,8 +192,8 @@ public final class SweepPlots {
             for (long u : new long[] {most, fewest}) {
                 for (String objective : List.of("ar", "diffusion")) {
                     XYSeries series = meanCurve(analysis.runs(model, objective, u), metric,
-                            String.format(Locale.ROOT, "%s U=%s (%.3g ep)", objective, tokens(u),
-                                    (double) spec.totalTokens() / u));
+                            String.format(Locale.ROOT, "%s U=%s (%s ep)", objective, tokens(u),
+                                    CrossoverAnalysis.number((double) spec.totalTokens() / u)));
                     if (series.getItemCount() > 0 && data.getSeriesIndex(series.getKey()) < 0) {
                         data.addSeries(series);
                         paints.add(objective.equals("ar") ? AR : DIFFUSION);

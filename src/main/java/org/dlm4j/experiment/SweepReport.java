@@ -35,7 +35,7 @@ public final class SweepReport {
                 + " items; diffusion scored by the paper bound with K = " + spec.mcSamples() + " samples (fixed seed), AR exactly");
         row(md, "objectives", String.join(", ", spec.objectives()));
         row(md, "unique tokens U", String.join(", ", spec.uniqueTokens().stream().sorted().map(u -> String.format(Locale.ROOT,
-                "%,d (%.3g epochs)", u, (double) spec.totalTokens() / u)).toList()));
+                "%,d (%s epochs)", u, CrossoverAnalysis.number((double) spec.totalTokens() / u))).toList()));
         for (SweepSpec.ModelSpec m : spec.models()) {
             row(md, "model " + m.name(), String.format(Locale.ROOT, "T %d, C %d, %d layers, %d heads, MLP %dx; %d steps",
                     m.contextLength(), m.dModel(), m.numLayers(), m.numHeads(), m.mlpRatio(), spec.steps(m)));
@@ -65,7 +65,7 @@ public final class SweepReport {
                 .append("delta NLL = mean NLL of wrong endings - NLL of the correct one (nats, larger is better).\n\n");
         List<Long> us = spec.uniqueTokens().stream().sorted().toList();
         for (long u : us) {
-            md.append(String.format(Locale.ROOT, "### U = %,d (%.3g epochs)%n%n", u, (double) spec.totalTokens() / u));
+            md.append(String.format(Locale.ROOT, "### U = %,d (%s epochs)%n%n", u, CrossoverAnalysis.number((double) spec.totalTokens() / u)));
             md.append("| model | series | val loss | MC accuracy | delta NLL | per seed: accuracy / delta NLL |\n");
             md.append("|---|---|---|---|---|---|\n");
             for (CrossoverAnalysis.Cell cell : analysis.cells()) {

@@ -229,8 +229,13 @@ public record SweepSpec(
             while (cause != null && !(cause instanceof IllegalArgumentException)) {
                 cause = cause.getCause();
             }
+            String original = String.valueOf(e.getOriginalMessage());
             String why = cause != null ? cause.getMessage()
-                    : String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+                    : e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown
+                    ? "unknown key '" + unknown.getPropertyName() + "'"
+                    : original.startsWith("Missing creator property")
+                    ? "missing key" + original.replaceFirst("Missing creator property( '[^']*').*", "$1")
+                    : original.lines().findFirst().orElse("");
             throw new IllegalArgumentException(source + ": " + why);
         }
     }
