@@ -57,7 +57,7 @@ class CrossoverCommandTest {
     void printSpecShowsTheFields() {
         Result result = run("crossover", "--preset", "tiny", "--print-spec", "--seeds", "7,8");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("\"total_tokens\" : 409600", "\"seeds\" : [ 7, 8 ]");
+        assertThat(result.out()).contains("\"total_tokens\" : 819200", "\"seeds\" : [ 7, 8 ]");
     }
 
     @Test

@@ -16,7 +16,7 @@ class SweepSpecTest {
             SweepSpec spec = SweepPresets.byNameOrFile(name);
             assertThat(SweepSpec.fromJson(spec.toJson(), "test")).isEqualTo(spec);
         }
-        assertThat(SweepPresets.tiny().toJson()).contains("\"unique_tokens\"", "\"total_tokens\" : 409600",
+        assertThat(SweepPresets.tiny().toJson()).contains("\"unique_tokens\"", "\"total_tokens\" : 819200",
                 "\"mc_file\"", "\"eval_points\"");
     }
 
@@ -43,10 +43,10 @@ class SweepSpecTest {
         assertThat(ar.model().causal()).isTrue();
         assertThat(diffusion.model().causal()).isFalse();
         assertThat(diffusion.model().withCausal(true)).isEqualTo(ar.model());
-        assertThat(diffusion.steps()).isEqualTo(ar.steps()).isEqualTo(400);
-        assertThat(ar.totalTokens()).isEqualTo(409_600);
+        assertThat(diffusion.steps()).isEqualTo(ar.steps()).isEqualTo(800);
+        assertThat(ar.totalTokens()).isEqualTo(819_200);
         assertThat(diffusion.seed()).isEqualTo(ar.seed()).isEqualTo(2);
-        assertThat(diffusion.evalInterval()).isEqualTo(ar.evalInterval()).isEqualTo(80);
+        assertThat(diffusion.evalInterval()).isEqualTo(ar.evalInterval()).isEqualTo(160);
         assertThat(diffusion.lrSchedule().at(123)).isEqualTo(ar.lrSchedule().at(123));
         TrainConfig masked = new GridRun("ar", 8192, model, new SweepSpec.RegularizerSpec("m", 0.2, 0.1), 2)
                 .trainConfig(spec, 258, 257);
@@ -68,9 +68,9 @@ class SweepSpecTest {
         String tiny = SweepPresets.tiny().toJson();
         assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replaceFirst("\"unique_tokens\" : \\[[^]]*]",
                 "\"unique_tokens\" : []"), "f")).hasMessageContaining("empty grid: unique_tokens has no values");
-        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("8192", "819200"), "f"))
-                .hasMessageContaining("total tokens M=409600 is less than unique tokens U=819200");
-        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("409600,", "409601,"), "f"))
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("4096", "8192000"), "f"))
+                .hasMessageContaining("total tokens M=819200 is less than unique tokens U=8192000");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("819200,", "819201,"), "f"))
                 .hasMessageContaining("is not a multiple of B x T");
         assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"ar\"", "\"gpt\""), "f"))
                 .hasMessageContaining("gpt");

@@ -6,6 +6,7 @@ import java.awt.Font;
 import java.awt.Paint;
 import java.awt.Stroke;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.CombinedRangeXYPlot;
@@ -108,6 +110,9 @@ public final class SweepPlots {
         LogAxis epochs = new LogAxis("epochs = M / U (log scale)");
         epochs.setBase(2);
         epochs.setSmallestValue(0.5);
+        epochs.setTickUnit(new NumberTickUnit(1), false, false); // one tick per doubling of the epochs
+        epochs.setNumberFormatOverride(new DecimalFormat("0.##")); // label the value (1, 2, 4, ...), not 2^k
+        epochs.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochs);
         for (CrossoverAnalysis.Metric metric : List.of(CrossoverAnalysis.Metric.MC_ACCURACY,
                 CrossoverAnalysis.Metric.DELTA_NLL)) {
@@ -141,7 +146,9 @@ public final class SweepPlots {
             XYPlot sub = new XYPlot(means, null, y, renderer());
             XYLineAndShapeRenderer meanRenderer = (XYLineAndShapeRenderer) sub.getRenderer();
             XYLineAndShapeRenderer seedRenderer = new XYLineAndShapeRenderer(false, true);
+            boolean legend = plot.getSubplots().isEmpty(); // one legend entry per series, from the first panel
             for (int i = 0; i < paints.size(); i++) {
+                meanRenderer.setSeriesVisibleInLegend(i, legend);
                 meanRenderer.setSeriesPaint(i, paints.get(i));
                 meanRenderer.setSeriesStroke(i, strokes.get(i));
                 Color c = (Color) paints.get(i);
@@ -205,7 +212,9 @@ public final class SweepPlots {
                     ? "validation loss" : "delta NLL (wrong - correct)");
             y.setAutoRangeIncludesZero(false);
             XYLineAndShapeRenderer renderer = renderer();
+            boolean legend = plot.getSubplots().isEmpty(); // the second panel repeats the first one's series
             for (int i = 0; i < paints.size(); i++) {
+                renderer.setSeriesVisibleInLegend(i, legend);
                 renderer.setSeriesPaint(i, paints.get(i));
                 renderer.setSeriesStroke(i, dashed.get(i) ? new BasicStroke(2f, BasicStroke.CAP_BUTT,
                         BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f) : new BasicStroke(2.5f));
