@@ -24,14 +24,14 @@ class SweepSpecTest {
     void gridOrderNamesAndEpochs() {
         SweepSpec spec = SweepPresets.small();
         List<GridRun> runs = spec.runs();
-        // seeds x models x U x (diffusion + AR + 2 AR regularisers)
-        assertThat(runs).hasSize(3 * 2 * 4 * 4);
-        assertThat(runs.getFirst().name()).isEqualTo("ar-c64-U512000-s1");
-        assertThat(runs.get(1).name()).isEqualTo("ar-c64-U512000-mask0.1-s1");
-        assertThat(runs.get(3).name()).isEqualTo("diffusion-c64-U512000-s1");
+        // seeds x models x U x (AR + 1 AR regulariser + diffusion)
+        assertThat(runs).hasSize(3 * 2 * 4 * 3);
+        assertThat(runs.getFirst().name()).isEqualTo("ar-c64-U409600-s1");
+        assertThat(runs.get(1).name()).isEqualTo("ar-c64-U409600-mask0.1-s1");
+        assertThat(runs.get(2).name()).isEqualTo("diffusion-c64-U409600-s1");
         assertThat(runs.stream().map(GridRun::name).distinct()).hasSize(runs.size());
-        GridRun smallest = new GridRun("ar", 16_384, spec.models().getFirst(), null, 1);
-        assertThat(smallest.epochs(spec)).isEqualTo(100.0);
+        GridRun smallest = new GridRun("ar", 4_096, spec.models().getFirst(), null, 1);
+        assertThat(smallest.epochs(spec)).isEqualTo(200.0);
     }
 
     @Test
