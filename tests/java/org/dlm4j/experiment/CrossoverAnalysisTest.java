@@ -45,13 +45,30 @@ class CrossoverAnalysisTest {
         CrossoverAnalysis.Crossover accuracy = analysis.crossovers(CrossoverAnalysis.Metric.MC_ACCURACY).getFirst();
         // between 2 epochs (gap -0.1) and 4 (gap +0.1): halfway in log2 -> 2^1.5
         assertThat(accuracy.epochs()).isCloseTo(Math.pow(2, 1.5), within(1e-9));
-        assertThat(accuracy.description()).contains("crossover at about 2.83 epochs");
+        assertThat(accuracy.description()).contains("crossover at about 2.83 epochs")
+                .contains("diffusion - AR by epochs: 1 ep -0.200, 2 ep -0.100, 4 ep +0.100, 8 ep +0.300")
+                .doesNotContain("again");
 
         CrossoverAnalysis.Crossover delta = analysis.crossovers(CrossoverAnalysis.Metric.DELTA_NLL).getFirst();
         assertThat(delta.epochs()).isNaN();
         assertThat(delta.description()).contains("no crossover within the budget");
         assertThat(analysis.seconds(1)).isEqualTo(8 * 1.5);
         assertThat(analysis.seeds()).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aLeadThatReversesIsReported() {
+        List<SweepRunner.FinishedRun> runs = new ArrayList<>();
+        long[] us = {800, 400, 200, 100};
+        double[] gap = {-0.1, 0.2, 0.1, -0.3};
+        for (int i = 0; i < 4; i++) {
+            runs.add(run("ar", us[i], 1, 0.5, 1.0));
+            runs.add(run("diffusion", us[i], 1, 0.5, 1.0 + gap[i]));
+        }
+        CrossoverAnalysis.Crossover delta = new CrossoverAnalysis(SPEC, runs)
+                .crossovers(CrossoverAnalysis.Metric.DELTA_NLL).getFirst();
+        assertThat(delta.epochs()).isCloseTo(Math.pow(2, 1.0 / 3), within(1e-9));
+        assertThat(delta.description()).contains("but AR is ahead or level again at 8 epochs");
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.function.ToDoubleFunction;
  * the crossover is the first point where d turns positive after being &le; 0; its epochs are
  * interpolated linearly in log(epochs) between the two grid points: e* = exp(ln e₁ + (ln e₂ − ln e₁)
  * · d₁ / (d₁ − d₂)). If d &gt; 0 already at the fewest epochs, diffusion is ahead everywhere in the
- * grid; if d never turns positive, there is no crossover within the budget.
+ * grid; if d never turns positive, there is no crossover within the budget. A lead that reverses
+ * again at more epochs is said so, and every description lists d at each grid point.
  */
 public final class CrossoverAnalysis {
 
@@ -167,14 +168,20 @@ public final class CrossoverAnalysis {
             }
         }
         gaps.sort(Comparator.comparingDouble(g -> g[0]));
+        StringBuilder list = new StringBuilder();
+        for (double[] gap : gaps) {
+            list.append(list.isEmpty() ? "" : ", ").append(number(gap[0])).append(" ep ")
+                    .append(String.format(Locale.ROOT, "%+.3f", metric.higherIsBetter() ? gap[1] : -gap[1]));
+        }
         String versus = "diffusion vs " + arSeries + " (" + model + ") on " + metric.label();
+        String tail = "; diffusion - AR by epochs: " + list;
         if (gaps.isEmpty()) {
             return new Crossover(model, arSeries, metric, Double.NaN, versus + ": no common U");
         }
         if (gaps.getFirst()[1] > 0) {
             return new Crossover(model, arSeries, metric, Double.NaN, String.format(Locale.ROOT,
-                    "%s: diffusion is ahead at every U, already at %s epochs (no crossover inside the grid)", versus,
-                    number(gaps.getFirst()[0])));
+                    "%s: diffusion is ahead already at %s epochs (no crossover inside the grid)%s%s", versus,
+                    number(gaps.getFirst()[0]), reversal(gaps, 0), tail));
         }
         for (int i = 1; i < gaps.size(); i++) {
             double[] before = gaps.get(i - 1);
@@ -184,13 +191,23 @@ public final class CrossoverAnalysis {
                 double epochs = Math.exp(Math.log(before[0]) + (Math.log(after[0]) - Math.log(before[0])) * fraction);
                 return new Crossover(model, arSeries, metric, epochs, String.format(Locale.ROOT,
                         "%s: AR is ahead or level up to %s epochs, diffusion ahead from %s epochs;"
-                                + " crossover at about %s epochs (interpolated)", versus, number(before[0]), number(after[0]),
-                        number(epochs)));
+                                + " crossover at about %s epochs (interpolated)%s%s", versus, number(before[0]),
+                        number(after[0]), number(epochs), reversal(gaps, i), tail));
             }
         }
         return new Crossover(model, arSeries, metric, Double.NaN, String.format(Locale.ROOT,
-                "%s: AR is ahead or level at every U up to %s epochs (no crossover within the budget)", versus,
-                number(gaps.getLast()[0])));
+                "%s: AR is ahead or level at every U up to %s epochs (no crossover within the budget)%s", versus,
+                number(gaps.getLast()[0]), tail));
+    }
+
+    /** ", but AR is ahead again at E epochs" when a later grid point than {@code from} reverses the lead. */
+    private static String reversal(List<double[]> gaps, int from) {
+        for (int i = from + 1; i < gaps.size(); i++) {
+            if (gaps.get(i)[1] <= 0) {
+                return ", but AR is ahead or level again at " + number(gaps.get(i)[0]) + " epochs";
+            }
+        }
+        return "";
     }
 
     /** {@code x} to 3 significant digits without trailing zeros: 3.0 -> "3", 12.5 -> "12.5", 2.828 -> "2.83". */
