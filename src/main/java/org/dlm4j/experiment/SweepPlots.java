@@ -110,7 +110,7 @@ public final class SweepPlots {
         LogAxis epochs = new LogAxis("epochs = M / U (log scale)");
         epochs.setBase(2);
         epochs.setSmallestValue(0.5);
-        epochs.setTickUnit(new NumberTickUnit(1), false, false); // one tick per doubling of the epochs
+        epochs.setTickUnit(new NumberTickUnit(1), false, true); // one tick per doubling of the epochs
         epochs.setNumberFormatOverride(new DecimalFormat("0.##")); // label the value (1, 2, 4, ...), not 2^k
         epochs.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochs);
