@@ -49,6 +49,15 @@ class CheckpointTest {
         assertThat(Checkpoint.exists(dir)).isTrue();
         assertThat(Checkpoint.load(dir).state().step()).isEqualTo(3);
         assertThatThrownBy(() -> Checkpoint.load(dir.resolve("elsewhere"))).hasMessageStartingWith("no checkpoint to resume");
+
+        // the next save after such a crash replaces both leftovers with one complete folder
+        try (PreparedDataset data = PreparedDataset.open(TINY_DATA)) {
+            Trainer resumed = Trainer.resume(null, data, dir, Progress.silent());
+            resumed.runUntil(6);
+        }
+        assertThat(Checkpoint.load(dir).state().step()).isEqualTo(6);
+        assertThat(dir.resolve("checkpoint.old")).doesNotExist();
+        assertThat(dir.resolve("checkpoint.tmp")).doesNotExist();
     }
 
     @Test

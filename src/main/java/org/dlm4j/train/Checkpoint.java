@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -121,14 +123,26 @@ public final class Checkpoint {
                 Map.of("optimizer", "adamw", "step", Long.toString(optimizer.stepCount())));
         AtomicFiles.writeString(temporary.resolve(STATE_FILE), stateJson(state));
 
+        // At every instant one complete checkpoint is reachable by load(): "checkpoint", or "checkpoint.old"
+        // while "checkpoint" is missing. So "checkpoint.old" is only deleted while "checkpoint" exists.
         Path current = out.resolve(FOLDER);
         Path previous = out.resolve(PREVIOUS);
-        deleteTree(previous);
         if (Files.exists(current)) {
+            deleteTree(previous);
             move(current, previous);
         }
         move(temporary, current);
+        syncFolder(out); // make the renames themselves durable, not only the files' bytes
         deleteTree(previous);
+    }
+
+    /** Forces a folder's entries to disk (Linux allows fsync on a directory); a no-op where that is refused. */
+    private static void syncFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory as a channel; the renames stay atomic, only less durable.
+        }
     }
 
     /** Reads the checkpoint of run folder {@code out}; every problem is a one-line error naming the file. */
