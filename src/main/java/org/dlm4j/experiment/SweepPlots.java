@@ -171,7 +171,7 @@ public final class SweepPlots {
                     marker.setPaint(Color.BLACK);
                     marker.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                             new float[] {4f, 4f}, 0f));
-                    marker.setLabel(String.format(Locale.ROOT, "crossover%s ~%s ep",
+                    marker.setLabel(String.format(Locale.ROOT, "first crossing%s ~%s ep",
                             spec.models().size() > 1 ? " " + crossover.model() : "", CrossoverAnalysis.number(crossover.epochs())));
                     marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
                     marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
