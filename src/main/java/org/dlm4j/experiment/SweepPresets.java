@@ -1,0 +1,83 @@
+package org.dlm4j.experiment;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The named sweeps, and sweep spec files. Each preset is the paper's grid shrunk to a machine:
+ * <ul>
+ *   <li>{@code tiny}: tiny-data/bytes on a laptop CPU, one seed in under 20 minutes on two cores
+ *       (see CROSSOVER.md for measured times); U from 4 KiB (200 epochs) to 400 KiB (2 epochs) at
+ *       M = 819,200 tokens with the model preset "tiny" (137k parameters), which memorises the
+ *       smallest U: the stories are so regular that AR still generalises from 16 KiB.</li>
+ *   <li>{@code small}: tiny's grid with two model sizes (137k and about 0.9M parameters) and AR input
+ *       masking; about an hour per seed on two cores (estimated from tiny's throughput, not run).</li>
+ *   <li>{@code gpu}: GPT-2 tokens (prepare them with {@code dlm4j data prepare --tokenizer gpt2 --out
+ *       data/gpt2 TEXT}), models of about 30M and 60M parameters, M = 98M tokens; on the CPU
+ *       it is far too slow, it waits for the TornadoVM module.</li>
+ * </ul>
+ */
+public final class SweepPresets {
+
+    public static final List<String> NAMES = List.of("tiny", "small", "gpu");
+
+    private SweepPresets() {
+    }
+
+    /** The preset called {@code name}, or the spec file at path {@code name}. */
+    public static SweepSpec byNameOrFile(String name) {
+        return switch (name) {
+            case "tiny" -> tiny();
+            case "small" -> small();
+            case "gpu" -> gpu();
+            default -> {
+                Path file = Path.of(name);
+                if (name.endsWith(".json") || Files.isRegularFile(file)) {
+                    yield SweepSpec.read(file);
+                }
+                throw new IllegalArgumentException("unknown preset '" + name + "' (known: "
+                        + String.join(", ", NAMES) + ", or a sweep spec .json file)");
+            }
+        };
+    }
+
+    static SweepSpec tiny() {
+        // T 64, C 64, 2 layers, 4 heads: the model preset "tiny" (137k parameters with the byte vocabulary).
+        var model = new SweepSpec.ModelSpec("tiny", 64, 64, 2, 4, 4);
+        return new SweepSpec("tiny", "tiny-data/bytes", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
+                List.of(4_096L, 16_384L, 65_536L, 409_600L), // 200, 50, 12.5 and 2 epochs
+                819_200L,                                   // M: 800 steps of 16 x 64 tokens
+                List.of(model), List.of(),
+                16,        // B
+                3e-3,      // peak lr, as the train preset tiny
+                3e-4,      // min lr
+                20,        // warm-up steps
+                0.1,       // weight decay
+                5,         // evaluation points after step 0
+                8,         // validation batches (8,192 tokens)
+                200,       // MC items per evaluation
+                2,         // K samples per ending for the diffusion bound (its noise averages out over items)
+                List.of(1L, 2L, 3L));
+    }
+
+    static SweepSpec small() {
+        // tiny's grid with a second, 4x wider and 2x deeper model, and AR input masking as a regulariser.
+        // T stays 64: the diffusion loss sits on the unigram plateau the longer, the longer the context.
+        var narrow = new SweepSpec.ModelSpec("c64", 64, 64, 2, 4, 4);
+        var wide = new SweepSpec.ModelSpec("c128", 64, 128, 4, 4, 4);
+        return new SweepSpec("small", "tiny-data/bytes", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
+                List.of(4_096L, 16_384L, 65_536L, 409_600L), 819_200L, // 200 to 2 epochs; 800 steps of 16 x 64
+                List.of(narrow, wide), List.of(new SweepSpec.RegularizerSpec("mask0.1", 0.1, 0)),
+                16, 3e-3, 3e-4, 20, 0.1, 8, 8, 300, 2, List.of(1L, 2L, 3L));
+    }
+
+    static SweepSpec gpu() {
+        var m30 = new SweepSpec.ModelSpec("gpt-30m", 256, 384, 6, 6, 4);
+        var m60 = new SweepSpec.ModelSpec("gpt-60m", 256, 512, 8, 8, 4);
+        return new SweepSpec("gpu", "data/gpt2", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
+                List.of(1L << 20, 4L << 20, 16L << 20, 64L << 20), 98_304_000L, // 94 to 1.5 epochs; 6000 steps of 64 x 256
+                List.of(m30, m60), List.of(new SweepSpec.RegularizerSpec("mask0.1", 0.1, 0)),
+                64, 6e-4, 6e-5, 200, 0.1, 12, 20, 300, 8, List.of(1L, 2L, 3L));
+    }
+}

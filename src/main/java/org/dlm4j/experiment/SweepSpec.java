@@ -1,0 +1,275 @@
+package org.dlm4j.experiment;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+import org.dlm4j.objective.Objectives;
+
+/**
+ * What a crossover sweep runs: the grid objective x unique tokens U x model x regulariser x seed at
+ * ONE total training budget M, and the shared training and evaluation settings. Every run of the
+ * grid uses the same architecture (per model), optimizer, schedule and data order (per seed); the
+ * objective changes only the attention mask, the shift and the loss.
+ *
+ * <p>JSON form (snake_case keys, every key required, unknown keys rejected), e.g. {@code
+ * dlm4j crossover --preset tiny --print-spec}:
+ *
+ * @param name          a label for the report
+ * @param data          dataset folder (train.bin, val.bin, meta.json), relative to the working folder
+ * @param mcFile        multiple-choice items (JSONL, see {@link org.dlm4j.data.MultipleChoice})
+ * @param objectives    objectives to compare, "ar" and/or "diffusion"
+ * @param uniqueTokens  the U values: tokens from the start of train.bin a run may use, each at most M
+ * @param totalTokens   M, the training budget of every run in tokens; epochs = M / U. Must be a
+ *                      multiple of batch_size x context_length of every model (steps = M / (B T))
+ * @param models        model sizes; each is run for every U and objective
+ * @param regularizers  extra AR runs with input masking and/or dropout (may be empty); diffusion runs
+ *                      are always plain, as in the paper's ablation
+ * @param batchSize     B, windows per optimizer step
+ * @param lr            peak learning rate (cosine decay to {@code minLr} over the run, after warm-up)
+ * @param minLr         final learning rate
+ * @param warmupSteps   linear warm-up steps
+ * @param weightDecay   AdamW weight decay on matrices
+ * @param evalPoints    evaluations per run after step 0, evenly spaced (the last at the end)
+ * @param evalBatches   validation batches of B windows per evaluation
+ * @param mcItems       multiple-choice items scored per evaluation, the first ones of the file (0: all)
+ * @param mcSamples     Monte Carlo samples K per ending for the diffusion bound (AR is exact)
+ * @param seeds         seeds run for every cell (weights, data order, noise); {@code --seeds} overrides
+ */
+public record SweepSpec(
+        String name,
+        String data,
+        String mcFile,
+        List<String> objectives,
+        List<Long> uniqueTokens,
+        long totalTokens,
+        List<ModelSpec> models,
+        List<RegularizerSpec> regularizers,
+        int batchSize,
+        double lr,
+        double minLr,
+        int warmupSteps,
+        double weightDecay,
+        int evalPoints,
+        int evalBatches,
+        int mcItems,
+        int mcSamples,
+        List<Long> seeds) {
+
+    /**
+     * One model size (the vocabulary comes from the data).
+     *
+     * @param name          short label used in run names, e.g. "tiny"
+     * @param contextLength T
+     * @param dModel        C
+     * @param numLayers     transformer blocks
+     * @param numHeads      H (must divide C)
+     * @param mlpRatio      MLP hidden width as a multiple of C
+     */
+    public record ModelSpec(String name, int contextLength, int dModel, int numLayers, int numHeads, int mlpRatio) {
+        public ModelSpec {
+            requireName("model", name);
+            if (contextLength <= 0 || dModel <= 0 || numLayers <= 0 || numHeads <= 0 || mlpRatio <= 0) {
+                throw new IllegalArgumentException("model '" + name + "' needs positive context_length, d_model,"
+                        + " num_layers, num_heads and mlp_ratio");
+            }
+            if (dModel % numHeads != 0) {
+                throw new IllegalArgumentException("model '" + name + "': d_model " + dModel
+                        + " is not a multiple of num_heads " + numHeads);
+            }
+        }
+    }
+
+    /**
+     * An AR regulariser (the paper's ablation): input masking and/or dropout.
+     *
+     * @param name            short label used in run names, e.g. "mask0.1"
+     * @param inputMaskRatio  probability of replacing each AR input token by the mask token, in [0, 1)
+     * @param dropout         dropout probability in the transformer, in [0, 1)
+     */
+    public record RegularizerSpec(String name, double inputMaskRatio, double dropout) {
+        public RegularizerSpec {
+            requireName("regularizer", name);
+            if (!(inputMaskRatio >= 0 && inputMaskRatio < 1) || !(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("regularizer '" + name + "' needs input_mask_ratio and dropout"
+                        + " in [0, 1)");
+            }
+        }
+    }
+
+    static final JsonMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    public SweepSpec {
+        requireName("sweep", name);
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(mcFile, "mc_file");
+        objectives = nonEmpty("objectives", objectives);
+        uniqueTokens = nonEmpty("unique_tokens", uniqueTokens);
+        models = nonEmpty("models", models);
+        regularizers = List.copyOf(Objects.requireNonNull(regularizers, "regularizers"));
+        seeds = nonEmpty("seeds", seeds);
+        for (String objective : objectives) {
+            Objectives.create(objective, org.dlm4j.objective.ObjectiveOptions.defaults(0));
+        }
+        unique("objectives", objectives);
+        unique("unique_tokens", uniqueTokens);
+        unique("models", models.stream().map(ModelSpec::name).toList());
+        unique("regularizers", regularizers.stream().map(RegularizerSpec::name).toList());
+        unique("seeds", seeds);
+        if (totalTokens <= 0) {
+            throw new IllegalArgumentException("total_tokens M must be positive, got " + totalTokens);
+        }
+        for (long u : uniqueTokens) {
+            if (u <= 0) {
+                throw new IllegalArgumentException("unique_tokens must be positive, got " + u);
+            }
+            if (totalTokens < u) {
+                throw new IllegalArgumentException("total tokens M=" + totalTokens + " is less than unique tokens U="
+                        + u + " (less than one epoch)");
+            }
+        }
+        if (batchSize <= 0 || evalPoints <= 0 || evalBatches <= 0 || mcItems < 0 || mcSamples <= 0) {
+            throw new IllegalArgumentException("batch_size, eval_points, eval_batches and mc_samples must be positive"
+                    + " and mc_items >= 0");
+        }
+        for (ModelSpec model : models) {
+            long perStep = (long) batchSize * model.contextLength();
+            if (totalTokens % perStep != 0) {
+                throw new IllegalArgumentException("total tokens M=" + totalTokens + " is not a multiple of B x T = "
+                        + batchSize + " x " + model.contextLength() + " for model '" + model.name() + "'");
+            }
+            long steps = totalTokens / perStep;
+            if (steps < evalPoints) {
+                throw new IllegalArgumentException("model '" + model.name() + "' takes " + steps
+                        + " steps, fewer than eval_points " + evalPoints);
+            }
+            for (long u : uniqueTokens) {
+                if (u < model.contextLength() + 1L) {
+                    throw new IllegalArgumentException("unique tokens U=" + u + " hold no window of T+1="
+                            + (model.contextLength() + 1) + " tokens for model '" + model.name() + "'");
+                }
+            }
+        }
+    }
+
+    /** Optimizer steps of every run of {@code model}: M / (B T). */
+    public long steps(ModelSpec model) {
+        return totalTokens / ((long) batchSize * model.contextLength());
+    }
+
+    /** This spec with other seeds. */
+    public SweepSpec withSeeds(List<Long> newSeeds) {
+        return new SweepSpec(name, data, mcFile, objectives, uniqueTokens, totalTokens, models, regularizers,
+                batchSize, lr, minLr, warmupSteps, weightDecay, evalPoints, evalBatches, mcItems, mcSamples, newSeeds);
+    }
+
+    /** Every run of the grid, in the order a sweep runs them: seed, model, U (largest first), objective, regulariser. */
+    public List<GridRun> runs() {
+        List<GridRun> runs = new ArrayList<>();
+        List<Long> byU = uniqueTokens.stream().sorted((a, b) -> Long.compare(b, a)).toList();
+        for (long seed : seeds) {
+            for (ModelSpec model : models) {
+                for (long u : byU) {
+                    for (String objective : objectives) {
+                        runs.add(new GridRun(objective, u, model, null, seed));
+                        if (objective.equals("ar")) {
+                            for (RegularizerSpec regularizer : regularizers) {
+                                runs.add(new GridRun(objective, u, model, regularizer, seed));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** The spec as indented JSON. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this) + "\n";
+        } catch (JacksonException e) {
+            throw new IllegalStateException("sweep spec cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The spec as a JSON tree (for comparing manifests). */
+    public JsonNode toTree() {
+        return JSON.valueToTree(this);
+    }
+
+    /** A spec from JSON text; {@code source} names it in error messages. */
+    public static SweepSpec fromJson(String text, String source) {
+        try {
+            SweepSpec spec = JSON.readValue(text, SweepSpec.class);
+            if (spec == null) {
+                throw new IllegalArgumentException(source + ": empty sweep spec");
+            }
+            return spec;
+        } catch (JacksonException e) {
+            Throwable cause = e.getCause();
+            while (cause != null && !(cause instanceof IllegalArgumentException)) {
+                cause = cause.getCause();
+            }
+            String original = String.valueOf(e.getOriginalMessage());
+            String why = cause != null ? cause.getMessage()
+                    : e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown
+                    ? "unknown key '" + unknown.getPropertyName() + "'"
+                    : original.startsWith("Missing creator property")
+                    ? "missing key" + original.replaceFirst("Missing creator property( '[^']*').*", "$1")
+                    : original.lines().findFirst().orElse("");
+            throw new IllegalArgumentException(source + ": " + why);
+        }
+    }
+
+    /** Reads a spec file. */
+    public static SweepSpec read(Path file) {
+        try {
+            return fromJson(Files.readString(file), "sweep spec " + file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("sweep spec file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read sweep spec " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static <T> List<T> nonEmpty(String field, List<T> values) {
+        if (values == null || values.isEmpty()) {
+            throw new IllegalArgumentException("empty grid: " + field + " has no values");
+        }
+        for (T value : values) {
+            Objects.requireNonNull(value, field + " holds a null");
+        }
+        return List.copyOf(values);
+    }
+
+    private static void unique(String field, List<?> values) {
+        if (new HashSet<>(values).size() != values.size()) {
+            throw new IllegalArgumentException(field + " lists a value twice: " + values);
+        }
+    }
+
+    private static void requireName(String what, String name) {
+        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException(what + " name '" + name + "' must be letters, digits, '.', '_' or '-'");
+        }
+    }
+}

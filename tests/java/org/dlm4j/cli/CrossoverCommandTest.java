@@ -1,0 +1,89 @@
+package org.dlm4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.dlm4j.experiment.SweepSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CrossoverCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static void assertOneErrorLine(Result result, int exitCode, String fragment) {
+        assertThat(result.exitCode()).isEqualTo(exitCode);
+        assertThat(result.err()).startsWith("dlm4j: error: ").contains(fragment).endsWith("\n");
+        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    /** A micro sweep spec file: T 40, C 16, 1 layer; U {160, 480}, M 480; with {@code edit} applied to its JSON. */
+    private Path spec(String name, String from, String to) throws Exception {
+        SweepSpec micro = new SweepSpec("micro", "tiny-data/bytes", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
+                List.of(160L, 480L), 480L, List.of(new SweepSpec.ModelSpec("micro", 40, 16, 1, 2, 2)), List.of(),
+                2, 3e-3, 3e-4, 1, 0.1, 1, 1, 2, 1, List.of(1L));
+        return Files.writeString(dir.resolve(name + ".json"), micro.toJson().replace(from, to));
+    }
+
+    @Test
+    void runsASpecFileAndResumesToNothingToDo() throws Exception {
+        Path file = spec("ok", "", "");
+        Path out = dir.resolve("out");
+        Result first = run("crossover", "--preset", file.toString(), "--out", out.toString(), "--threads", "2");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("[1/4] ar-micro-U480-s1", "wrote " + out.resolve("report.md"));
+        assertThat(out.resolve("results.csv")).exists();
+        Result again = run("crossover", "--preset", file.toString(), "--out", out.toString());
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("[4/4] diffusion-micro-U160-s1: finished earlier, skipped");
+    }
+
+    @Test
+    void printSpecShowsTheFields() {
+        Result result = run("crossover", "--preset", "tiny", "--print-spec", "--seeds", "7,8");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("\"total_tokens\" : 819200", "\"seeds\" : [ 7, 8 ]");
+    }
+
+    @Test
+    void badInputsAreOneLineErrors() throws Exception {
+        String out = dir.resolve("o").toString();
+        assertOneErrorLine(run("crossover", "--preset", "huge", "--out", out), 1, "unknown preset 'huge'");
+        assertOneErrorLine(run("crossover", "--preset", spec("empty", "\"unique_tokens\" : [ 160, 480 ]",
+                "\"unique_tokens\" : [ ]").toString(), "--out", out), 1, "empty grid: unique_tokens has no values");
+        assertOneErrorLine(run("crossover", "--preset", spec("big", "160, 480", "160, 600000").toString(), "--out", out),
+                1, "total tokens M=480 is less than unique tokens U=600000");
+        assertOneErrorLine(run("crossover", "--preset", spec("huge", "480", "960000").toString(), "--out", out),
+                1, "unique tokens U=960000 exceed the 512800 tokens");
+        assertThat(Path.of(out)).doesNotExist();
+        assertOneErrorLine(run("crossover", "--preset", dir.resolve("missing.json").toString(), "--out", out), 1,
+                "does not exist");
+        assertOneErrorLine(run("crossover", "--preset", "tiny"), 2, "--out");
+        assertOneErrorLine(run("crossover", "--preset", "tiny", "--out", out, "--threads", "0"), 2, "--threads");
+
+        Path held = dir.resolve("held");
+        Result first = run("crossover", "--preset", spec("a", "", "").toString(), "--out", held.toString(),
+                "--max-runs", "1");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("stopped; run the same command again to continue");
+        String manifest = Files.readString(held.resolve("sweep.json"));
+        assertOneErrorLine(run("crossover", "--preset", spec("b", "\"warmup_steps\" : 1", "\"warmup_steps\" : 2")
+                .toString(), "--out", held.toString()), 1, "holds a different sweep (warmup_steps: recorded 1, requested 2)");
+        assertThat(Files.readString(held.resolve("sweep.json"))).isEqualTo(manifest);
+    }
+}

@@ -1,0 +1,84 @@
+package org.dlm4j.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.dlm4j.train.TrainConfig;
+import org.junit.jupiter.api.Test;
+
+class SweepSpecTest {
+
+    @Test
+    void jsonRoundTripKeepsEveryField() {
+        for (String name : SweepPresets.NAMES) {
+            SweepSpec spec = SweepPresets.byNameOrFile(name);
+            assertThat(SweepSpec.fromJson(spec.toJson(), "test")).isEqualTo(spec);
+        }
+        assertThat(SweepPresets.tiny().toJson()).contains("\"unique_tokens\"", "\"total_tokens\" : 819200",
+                "\"mc_file\"", "\"eval_points\"");
+    }
+
+    @Test
+    void gridOrderNamesAndEpochs() {
+        SweepSpec spec = SweepPresets.small();
+        List<GridRun> runs = spec.runs();
+        // seeds x models x U x (AR + 1 AR regulariser + diffusion)
+        assertThat(runs).hasSize(3 * 2 * 4 * 3);
+        assertThat(runs.getFirst().name()).isEqualTo("ar-c64-U409600-s1");
+        assertThat(runs.get(1).name()).isEqualTo("ar-c64-U409600-mask0.1-s1");
+        assertThat(runs.get(2).name()).isEqualTo("diffusion-c64-U409600-s1");
+        assertThat(runs.stream().map(GridRun::name).distinct()).hasSize(runs.size());
+        GridRun smallest = new GridRun("ar", 4_096, spec.models().getFirst(), null, 1);
+        assertThat(smallest.epochs(spec)).isEqualTo(200.0);
+    }
+
+    @Test
+    void objectivesShareEverythingButTheObjective() {
+        SweepSpec spec = SweepPresets.tiny();
+        SweepSpec.ModelSpec model = spec.models().getFirst();
+        TrainConfig ar = new GridRun("ar", 8192, model, null, 2).trainConfig(spec, 258, 257);
+        TrainConfig diffusion = new GridRun("diffusion", 8192, model, null, 2).trainConfig(spec, 258, 257);
+        assertThat(ar.model().causal()).isTrue();
+        assertThat(diffusion.model().causal()).isFalse();
+        assertThat(diffusion.model().withCausal(true)).isEqualTo(ar.model());
+        assertThat(diffusion.steps()).isEqualTo(ar.steps()).isEqualTo(800);
+        assertThat(ar.totalTokens()).isEqualTo(819_200);
+        assertThat(diffusion.seed()).isEqualTo(ar.seed()).isEqualTo(2);
+        assertThat(diffusion.evalInterval()).isEqualTo(ar.evalInterval()).isEqualTo(160);
+        assertThat(diffusion.lrSchedule().at(123)).isEqualTo(ar.lrSchedule().at(123));
+        TrainConfig masked = new GridRun("ar", 8192, model, new SweepSpec.RegularizerSpec("m", 0.2, 0.1), 2)
+                .trainConfig(spec, 258, 257);
+        assertThat(masked.objectiveOptions().inputMaskRatio()).isEqualTo(0.2);
+        assertThat(masked.model().dropout()).isEqualTo(0.1f);
+    }
+
+    @Test
+    void gpuPresetIsValidAndLarge() {
+        SweepSpec gpu = SweepPresets.gpu();
+        long parameters = new GridRun("ar", 1 << 20, gpu.models().getFirst(), null, 1)
+                .trainConfig(gpu, 50257, 50256).model().numParameters();
+        assertThat(parameters).isBetween(20_000_000L, 60_000_000L);
+        assertThat(gpu.steps(gpu.models().getFirst())).isEqualTo(6000);
+    }
+
+    @Test
+    void badGridsAreOneLineErrors() {
+        String tiny = SweepPresets.tiny().toJson();
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replaceFirst("\"unique_tokens\" : \\[[^]]*]",
+                "\"unique_tokens\" : []"), "f")).hasMessageContaining("empty grid: unique_tokens has no values");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("4096", "8192000"), "f"))
+                .hasMessageContaining("total tokens M=819200 is less than unique tokens U=8192000");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("819200,", "819201,"), "f"))
+                .hasMessageContaining("is not a multiple of B x T");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"ar\"", "\"gpt\""), "f"))
+                .hasMessageContaining("gpt");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"name\" : \"tiny\",", "\"nmae\" : \"tiny\","), "f"))
+                .hasMessage("f: missing key 'name'");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"name\" : \"tiny\",", "\"name\" : \"tiny\", \"epochs\" : 3,"),
+                "f")).hasMessage("f: unknown key 'epochs'");
+        assertThatThrownBy(() -> SweepPresets.byNameOrFile("huge")).hasMessage(
+                "unknown preset 'huge' (known: tiny, small, gpu, or a sweep spec .json file)");
+    }
+}
