@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,6 +26,15 @@ class AtomicFilesTest {
         try (var files = Files.list(target.getParent())) {
             assertThat(files).containsExactly(target);
         }
+    }
+
+    @Test
+    void theFinishedFileIsReadableByOthersLikeAnOrdinaryFile() throws IOException {
+        Path target = folder.resolve("model.safetensors");
+
+        AtomicFiles.writeString(target, "weights");
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r--r--");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file all-or-nothing: the bytes go to a temporary file in the same folder, are forced to
@@ -40,6 +41,7 @@ public final class AtomicFiles {
         Path temporary = Files.createTempFile(folder, "." + absolute.getFileName() + ".", ".tmp");
         boolean moved = false;
         try {
+            makeReadableLikeAnOrdinaryFile(temporary);
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
@@ -64,6 +66,13 @@ public final class AtomicFiles {
     /** Writes {@code text} as UTF-8 to {@code target} atomically (for JSON files). */
     public static void writeString(Path target, String text) throws IOException {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Temporary files are created owner-only (rw-------); the finished file should not stay that way. */
+    private static void makeReadableLikeAnOrdinaryFile(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     private static void moveIntoPlace(Path temporary, Path target) throws IOException {
