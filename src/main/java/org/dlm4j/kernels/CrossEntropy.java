@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Forward saves one float per row, the log-sum-exp, so backward recomputes the probabilities
  * instead of storing a (rows, V) block. The total is summed in double in row order.
  *
- * <p>Fast mode computes each row's max, log-sum-exp and gradient on vectors (the Vector API's exp);
+ * <p>Fast mode computes each row's max, log-sum-exp and gradient on vectors (VectorMath's exp and lane sums, the same bits compiled or not);
  * a row is never split, so the bits do not depend on the thread count.
  */
 public final class CrossEntropy {
@@ -106,22 +106,22 @@ public final class CrossEntropy {
         int whole = cols - cols % LANES;
         FloatVector sumV = FloatVector.zero(SPECIES);
         for (int c = 0; c < whole; c += LANES) {
-            sumV = sumV.add(FloatVector.fromArray(SPECIES, x, base + c).sub(max).lanewise(VectorOperators.EXP));
+            sumV = sumV.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, base + c).sub(max)));
         }
         VectorMask<Float> tail = SPECIES.indexInRange(whole, cols);
-        FloatVector last = FloatVector.fromArray(SPECIES, x, base + whole, tail).sub(max).lanewise(VectorOperators.EXP);
-        return (float) Math.log(sumV.reduceLanes(VectorOperators.ADD) + last.reduceLanes(VectorOperators.ADD, tail));
+        FloatVector last = VectorMath.exp(FloatVector.fromArray(SPECIES, x, base + whole, tail).sub(max));
+        return (float) Math.log(VectorMath.sum(sumV) + VectorMath.sum(last.blend(0f, tail.not())));
     }
 
     /** dx[base + c] += g * exp(x[base + c] - lse) for c in [0, cols). */
     private static void addSoftmax(float[] x, int base, int cols, float lse, float g, float[] dx) {
         int whole = cols - cols % LANES;
         for (int c = 0; c < whole; c += LANES) {
-            FloatVector p = FloatVector.fromArray(SPECIES, x, base + c).sub(lse).lanewise(VectorOperators.EXP);
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(SPECIES, x, base + c).sub(lse));
             FloatVector.fromArray(SPECIES, dx, base + c).add(p.mul(g)).intoArray(dx, base + c);
         }
         VectorMask<Float> tail = SPECIES.indexInRange(whole, cols);
-        FloatVector p = FloatVector.fromArray(SPECIES, x, base + whole, tail).sub(lse).lanewise(VectorOperators.EXP);
+        FloatVector p = VectorMath.exp(FloatVector.fromArray(SPECIES, x, base + whole, tail).sub(lse));
         FloatVector.fromArray(SPECIES, dx, base + whole, tail).add(p.mul(g)).intoArray(dx, base + whole, tail);
     }
 }

@@ -26,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Determinism: a pair is computed by one thread, blocks in increasing order, each product with
  * {@link FastMatmul}'s fixed summation order, so the bits do not depend on the thread count. They
- * differ from the reference loops by rounding only (fused multiply-adds, vector exp, sums in lanes).
+ * differ from the reference loops by rounding only (fused multiply-adds, {@link VectorMath#exp}, sums in lanes).
  */
 final class FastAttention {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -132,14 +132,13 @@ final class FastAttention {
         float max = Math.max(maxV.reduceLanes(VectorOperators.MAX), last.reduceLanes(VectorOperators.MAX, tail));
         FloatVector sumV = FloatVector.zero(SPECIES);
         for (int j = 0; j < whole; j += LANES) {
-            FloatVector e = FloatVector.fromArray(SPECIES, s, base + j).mul(scale).sub(max)
-                    .lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, s, base + j).mul(scale).sub(max));
             e.intoArray(s, base + j);
             sumV = sumV.add(e);
         }
-        FloatVector e = last.sub(max).lanewise(VectorOperators.EXP);
+        FloatVector e = VectorMath.exp(last.sub(max)).blend(0f, tail.not());
         e.intoArray(s, base + whole, tail);
-        float inv = 1f / (sumV.reduceLanes(VectorOperators.ADD) + e.reduceLanes(VectorOperators.ADD, tail));
+        float inv = 1f / (VectorMath.sum(sumV) + VectorMath.sum(e));
         for (int j = 0; j < whole; j += LANES) {
             FloatVector p = FloatVector.fromArray(SPECIES, s, base + j).mul(inv);
             p.intoArray(s, base + j);
@@ -162,7 +161,7 @@ final class FastAttention {
         }
         FloatVector pLast = FloatVector.fromArray(SPECIES, p, base + whole, tail);
         FloatVector dpLast = FloatVector.fromArray(SPECIES, dp, base + whole, tail);
-        float dot = dotV.reduceLanes(VectorOperators.ADD) + pLast.mul(dpLast).reduceLanes(VectorOperators.ADD, tail);
+        float dot = VectorMath.sum(dotV) + VectorMath.sum(pLast.mul(dpLast).blend(0f, tail.not()));
         for (int j = 0; j < whole; j += LANES) {
             FloatVector pj = FloatVector.fromArray(SPECIES, p, base + j);
             FloatVector dpj = FloatVector.fromArray(SPECIES, dp, base + j);

@@ -1,7 +1,6 @@
 package org.dlm4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Rows are independent and each is computed inside one call (the row sums add lane-wise
  * partial sums, then the lanes, then the tail), so the bits do not depend on the thread count; they
  * differ from the reference loops only by that order of addition. The parameter gradients add rows
- * in increasing order for every channel, a vector of channels per step.
+ * in increasing order for every channel with the reference's expression, a vector of channels per
+ * step, so they are bit-identical to the reference loops.
  */
 final class FastLayerNorm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -30,7 +30,7 @@ final class FastLayerNorm {
                 for (int c = 0; c < whole; c += LANES) {
                     sumV = sumV.add(FloatVector.fromArray(SPECIES, x, base + c));
                 }
-                float sum = sumV.reduceLanes(VectorOperators.ADD);
+                float sum = VectorMath.sum(sumV);
                 for (int c = whole; c < channels; c++) {
                     sum += x[base + c];
                 }
@@ -40,7 +40,7 @@ final class FastLayerNorm {
                     FloatVector d = FloatVector.fromArray(SPECIES, x, base + c).sub(mu);
                     squaresV = d.fma(d, squaresV);
                 }
-                float squares = squaresV.reduceLanes(VectorOperators.ADD);
+                float squares = VectorMath.sum(squaresV);
                 for (int c = whole; c < channels; c++) {
                     float d = x[base + c] - mu;
                     squares += d * d;
@@ -85,8 +85,8 @@ final class FastLayerNorm {
                     gV = gV.add(g);
                     gnV = g.fma(n, gnV);
                 }
-                float sumG = gV.reduceLanes(VectorOperators.ADD);
-                float sumGn = gnV.reduceLanes(VectorOperators.ADD);
+                float sumG = VectorMath.sum(gV);
+                float sumGn = VectorMath.sum(gnV);
                 for (int c = whole; c < channels; c++) {
                     float g = dout[base + c] * (weight == null ? 1f : weight[c]);
                     sumG += g;
@@ -128,13 +128,13 @@ final class FastLayerNorm {
                 float s = rstd[r];
                 for (int c = c0; c < whole; c += LANES) {
                     FloatVector dy = FloatVector.fromArray(SPECIES, dout, base + c);
-                    FloatVector n = FloatVector.fromArray(SPECIES, x, base + c).sub(mu).mul(s);
-                    FloatVector.fromArray(SPECIES, sumW, c - c0).add(dy.mul(n)).intoArray(sumW, c - c0);
+                    FloatVector term = dy.mul(FloatVector.fromArray(SPECIES, x, base + c).sub(mu)).mul(s);
+                    FloatVector.fromArray(SPECIES, sumW, c - c0).add(term).intoArray(sumW, c - c0);
                     FloatVector.fromArray(SPECIES, sumB, c - c0).add(dy).intoArray(sumB, c - c0);
                 }
                 for (int c = whole; c < c1; c++) {
                     float dy = dout[base + c];
-                    sumW[c - c0] += dy * ((x[base + c] - mu) * s);
+                    sumW[c - c0] += dy * (x[base + c] - mu) * s;
                     sumB[c - c0] += dy;
                 }
             }

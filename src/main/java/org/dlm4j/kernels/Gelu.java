@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   gelu'(x) = 0.5 (1 + tanh(u)) + 0.5 x (1 - tanh(u)^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)
  * </pre>
  * Elementwise, so any split of the index range gives the same bits. The loops below are the
- * reference; fast mode runs the same formulas on vectors (the Vector API's tanh, backed by the
- * JDK's vector math library) over chunks of whole vectors, the last partial vector under a mask,
+ * reference; fast mode runs the same function on vectors, written with the logistic sigmoid,
+ * 0.5 (1 + tanh(u)) = 1 / (1 + exp(-2u)), and {@link VectorMath#exp} (the same bits compiled or not) over chunks of whole vectors, the last partial vector under a mask,
  * so every element takes the same path for any thread count.
  */
 public final class Gelu {
@@ -72,9 +72,10 @@ public final class Gelu {
         }
     }
 
+    /** gelu(x) = x sigmoid(2u) = x / (1 + exp(-2u)), the same function as 0.5 x (1 + tanh(u)). */
     private static FloatVector geluVector(FloatVector v) {
         FloatVector u = v.mul(v).mul(v).mul(CUBIC).add(v).mul(SQRT_2_OVER_PI);
-        return v.mul(0.5f).mul(u.lanewise(VectorOperators.TANH).add(1f));
+        return v.div(VectorMath.exp(u.mul(-2f)).add(1f));
     }
 
     private static void fastBackward(float[] x, float[] dout, float[] dx, int start, int end) {
@@ -92,12 +93,13 @@ public final class Gelu {
         }
     }
 
+    /** gelu'(x) = s + 2 x s (1 - s) u',  s = sigmoid(2u) = (1 + tanh(u)) / 2,  u' = sqrt(2/pi)(1 + 3c x^2). */
     private static FloatVector geluDerivative(FloatVector v) {
         FloatVector v2 = v.mul(v);
         FloatVector u = v2.mul(v).mul(CUBIC).add(v).mul(SQRT_2_OVER_PI);
-        FloatVector t = u.lanewise(VectorOperators.TANH);
+        FloatVector s = FloatVector.broadcast(SPECIES, 1f).div(VectorMath.exp(u.mul(-2f)).add(1f));
         FloatVector du = v2.mul(3f * CUBIC).add(1f).mul(SQRT_2_OVER_PI);
-        return t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(du));
+        return s.add(v.mul(2f).mul(s).mul(s.neg().add(1f)).mul(du));
     }
 
     /** Splits [0, n) at multiples of the vector length, so chunking never changes an element's path. */
