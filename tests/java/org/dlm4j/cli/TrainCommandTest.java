@@ -1,0 +1,216 @@
+package org.dlm4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.dlm4j.train.Checkpoint;
+import org.dlm4j.train.MetricsLog;
+import org.dlm4j.train.Trainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+    /** A model of a few thousand parameters on the committed tiny-data/bytes: 8 steps, checkpoint every 3. */
+    private static final String[] MICRO = {"--d-model", "16", "--layers", "1", "--heads", "2", "--context", "16",
+            "--mlp-ratio", "2", "--batch-size", "4", "--steps", "8", "--warmup", "2", "--unique-tokens", "512",
+            "--eval-interval", "4", "--eval-batches", "2", "--checkpoint-interval", "3"};
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** {@link #MICRO} with the given option/value pairs replacing or adding to it (picocli takes an option once). */
+    private static String[] micro(String... pairs) {
+        List<String> args = new ArrayList<>(List.of(MICRO));
+        for (int i = 0; i < pairs.length; i += 2) {
+            int at = args.indexOf(pairs[i]);
+            if (at >= 0) {
+                args.set(at + 1, pairs[i + 1]);
+            } else {
+                args.add(pairs[i]);
+                args.add(pairs[i + 1]);
+            }
+        }
+        return args.toArray(String[]::new);
+    }
+
+    private static String[] train(String[] options, String... more) {
+        List<String> args = new ArrayList<>(List.of("train"));
+        args.addAll(List.of(options));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private static void assertOneErrorLine(Result result, String fragment) {
+        assertThat(result.exitCode()).as(result.err()).isNotZero();
+        assertThat(result.err()).startsWith("dlm4j: error: ").contains(fragment).endsWith("\n");
+        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private static List<Double> column(Path metrics, String key) throws IOException {
+        List<Double> values = new ArrayList<>();
+        for (Map<String, Object> record : MetricsLog.read(metrics)) {
+            if (record.get(key) instanceof Number number) {
+                values.add(number.doubleValue());
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void trainsAndResumesFromTheCommandLine() throws IOException {
+        Path out = dir.resolve("run");
+        Result first = run(train(micro("--steps", "4", "--unique-tokens", "256"), "--objective", "diffusion", "--out", out.toString()));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("training diffusion").contains("step 4  val loss").contains("done: 4 steps");
+        assertThat(Checkpoint.load(out).state().step()).isEqualTo(4);
+        assertThat(run("train", "--help").out()).contains("--objective").contains("--resume").contains("--loss-variant");
+
+        // resuming with no options continues with the checkpoint's config; a finished run has nothing left to do
+        Result again = run("train", "--out", out.toString(), "--resume");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("already complete (4 steps)");
+    }
+
+    @Test
+    void aConfigFileOverridesThePresetAndOptionsOverrideTheFile() throws IOException {
+        Path config = Files.writeString(dir.resolve("c.json"),
+                "{\"objective\": \"ar\", \"lr\": 0.002, \"weight_decay\": 0.0, \"model\": {\"d_model\": 8}}");
+        Path out = dir.resolve("run");
+        Result result = run(train(micro("--steps", "2", "--unique-tokens", "128", "--warmup", "1"),
+                "--config", config.toString(), "--out", out.toString()));
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String written = Files.readString(out.resolve(Trainer.CONFIG_FILE));
+        assertThat(written).contains("\"objective\" : \"ar\"").contains("\"lr\" : 0.002")
+                .contains("\"weight_decay\" : 0.0").contains("\"d_model\" : 16").contains("\"steps\" : 2");
+    }
+
+    @Test
+    void badInputGetsOneLineAndLeavesNoFiles() throws IOException {
+        Path out = dir.resolve("out");
+        String o = out.toString();
+        assertOneErrorLine(run(train(micro(), "--out", o)), "--objective is required");
+        assertOneErrorLine(run(train(micro(), "--objective", "gpt", "--out", o)), "unknown objective");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--preset", "huge", "--out", o)),
+                "unknown preset 'huge' (known: tiny, reference)");
+        assertOneErrorLine(run(train(micro(), "--objective", "diffusion", "--loss-variant", "elbo", "--out", o)),
+                "elbo");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--data", dir.resolve("none").toString(),
+                "--out", o)), "data folder");
+        Files.createDirectories(dir.resolve("empty"));
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--data", dir.resolve("empty").toString(),
+                "--out", o)), "meta.json");
+        assertOneErrorLine(run(train(micro("--unique-tokens", "600000", "--steps", "100000"), "--objective", "ar",
+                "--out", o)), "exceed the 512800 tokens");
+        assertOneErrorLine(run(train(micro("--unique-tokens", "5000"), "--objective", "ar", "--out", o)),
+                "is less than unique tokens U=5000");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--total-tokens", "5000", "--out", o)),
+                "give --steps or --total-tokens, not both");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--schedule", "linear", "--out", o)),
+                "unknown schedule 'linear'");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--out", o, "--resume")), "no checkpoint in");
+        Path config = Files.writeString(dir.resolve("c.json"), "{\"model\": {\"d_modle\": 8}}");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o)),
+                "unknown key 'd_modle' (at model.d_modle)");
+        assertThat(out).doesNotExist();
+
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--out", file.resolve("sub").toString())),
+                "cannot create output folder");
+
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("keep.txt"), "mine");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--out", o)), "is not empty");
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.toList()).containsExactly(out.resolve("keep.txt"));
+        }
+    }
+
+    @Test
+    void tooShortDataIsRefused() throws IOException {
+        Path text = Files.writeString(dir.resolve("t.txt"), "a short story.\n\nanother one.\n\nthe end.\n\nval.\n");
+        Path data = dir.resolve("data");
+        assertThat(run("data", "prepare", text.toString(), "--out", data.toString(), "--val-fraction", "0.25")
+                .exitCode()).isZero();
+        assertOneErrorLine(run(train(micro("--unique-tokens", "0"), "--objective", "ar", "--data", data.toString(),
+                "--out", dir.resolve("o").toString())), "has 5 tokens, too few for one batch of B=4 windows of T+1=17");
+        assertThat(dir.resolve("o")).doesNotExist();
+    }
+
+    @Test
+    void resumeRefusesAnotherConfigAndACorruptCheckpoint() throws IOException {
+        Path out = dir.resolve("run");
+        String o = out.toString();
+        assertThat(run(train(micro("--steps", "3", "--unique-tokens", "128"), "--objective", "ar", "--out", o)).exitCode()).isZero();
+        assertOneErrorLine(run(train(micro("--steps", "3", "--unique-tokens", "128"), "--objective", "diffusion", "--out", o, "--resume")),
+                "objective: checkpoint \"ar\", this run \"diffusion\"");
+        assertOneErrorLine(run("train", "--out", o, "--resume", "--lr", "0.5"), "lr: checkpoint 0.003, this run 0.5");
+        Path weights = Checkpoint.folder(out).resolve(Checkpoint.MODEL_FILE);
+        byte[] bytes = Files.readAllBytes(weights);
+        Files.write(weights, Arrays.copyOf(bytes, bytes.length / 2));
+        assertOneErrorLine(run("train", "--out", o, "--resume"), "bad safetensors file");
+        Files.write(weights, new byte[] {1, 2, 3});
+        assertOneErrorLine(run("train", "--out", o, "--resume"), "bad safetensors file");
+    }
+
+    @Test
+    void aRunKilledWithSigkillResumesToTheSameTrajectory() throws Exception {
+        String[] options = {"--objective", "diffusion", "--d-model", "16", "--layers", "1", "--heads", "2",
+                "--context", "16", "--mlp-ratio", "2", "--batch-size", "4", "--steps", "600", "--warmup", "10",
+                "--unique-tokens", "4096", "--eval-interval", "200", "--eval-batches", "2",
+                "--checkpoint-interval", "50", "--threads", "1"};
+        Path killed = dir.resolve("killed");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(train(options, "--out", killed.toString())));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.isDirectory(Checkpoint.folder(killed)) && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(child.isAlive()).as("the child must still be training when killed: "
+                    + Files.readString(dir.resolve("child.log"))).isTrue();
+            child.destroyForcibly();
+            child.waitFor(20, TimeUnit.SECONDS);
+        } finally {
+            child.destroyForcibly();
+        }
+        long killedAt = column(killed.resolve(Trainer.METRICS_FILE), "train_loss").size();
+        assertThat(killedAt).isLessThan(600);
+
+        Result resumed = run("train", "--out", killed.toString(), "--resume", "--threads", "2");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        Path straight = dir.resolve("straight");
+        Result uninterrupted = run(train(options, "--out", straight.toString()));
+        assertThat(uninterrupted.exitCode()).as(uninterrupted.err()).isZero();
+
+        List<Double> expected = column(straight.resolve(Trainer.METRICS_FILE), "train_loss");
+        assertThat(expected).hasSize(600);
+        assertThat(column(killed.resolve(Trainer.METRICS_FILE), "train_loss")).containsExactlyElementsOf(expected);
+        assertThat(column(killed.resolve(Trainer.METRICS_FILE), "val_loss"))
+                .containsExactlyElementsOf(column(straight.resolve(Trainer.METRICS_FILE), "val_loss"));
+    }
+}
