@@ -38,7 +38,7 @@ final class ElementwiseOps {
 
     /** Same-shape add (the residual stream's x + f(x)) through the flat kernel. */
     private static Tensor residualAdd(Tensor a, Tensor b) {
-        float[] out = new float[a.size()];
+        float[] out = Workspace.floats(a.size());
         Elementwise.addForward(a.data(), b.data(), out, out.length);
         Tensor result = Tensor.result(out, a.shape(), "add", a, b);
         result.onBackward(() -> Elementwise.addBackward(result.grad(), a.gradSink(), b.gradSink(), out.length));
@@ -61,7 +61,7 @@ final class ElementwiseOps {
     private static Tensor rowBroadcastAdd(Tensor full, Tensor part, Tensor first) {
         int cols = part.size();
         int rows = full.size() / cols;
-        float[] out = new float[full.size()];
+        float[] out = Workspace.floats(full.size());
         Elementwise.biasAddForward(full.data(), part.data(), out, rows, cols);
         Tensor result = first == full ? Tensor.result(out, full.shape(), "add", full, part)
                 : Tensor.result(out, full.shape(), "add", part, full);
@@ -83,7 +83,7 @@ final class ElementwiseOps {
 
     static Tensor exp(Tensor x) {
         float[] in = x.data();
-        float[] out = new float[in.length];
+        float[] out = Workspace.floats(in.length);
         for (int i = 0; i < in.length; i++) {
             out[i] = (float) Math.exp(in[i]);
         }
@@ -100,7 +100,7 @@ final class ElementwiseOps {
 
     static Tensor log(Tensor x) {
         float[] in = x.data();
-        float[] out = new float[in.length];
+        float[] out = Workspace.floats(in.length);
         for (int i = 0; i < in.length; i++) {
             out[i] = (float) Math.log(in[i]);
         }
@@ -117,7 +117,7 @@ final class ElementwiseOps {
 
     static Tensor tanh(Tensor x) {
         float[] in = x.data();
-        float[] out = new float[in.length];
+        float[] out = Workspace.floats(in.length);
         for (int i = 0; i < in.length; i++) {
             out[i] = (float) Math.tanh(in[i]);
         }
@@ -136,7 +136,7 @@ final class ElementwiseOps {
         Broadcast map = Broadcast.of(name, a.shape(), b.shape());
         float[] x = a.data();
         float[] y = b.data();
-        float[] out = new float[map.size];
+        float[] out = Workspace.floats(map.size);
         for (int i = 0; i < out.length; i++) {
             out[i] = value.apply(x[map.indexA(i)], y[map.indexB(i)]);
         }

@@ -1,8 +1,6 @@
 package org.dlm4j.train;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +24,8 @@ import org.dlm4j.tensor.Tensor;
  * <p>One training step is what {@link Trainer} does per step: objective loss, backward, global
  * gradient-norm clipping (1.0), AdamW (lr 3e-4, betas 0.9/0.95, eps 1e-8, weight decay 0.1 on
  * matrices), zero the gradients. One forward step is the objective's loss without a graph
- * ({@link Tensor#noGrad()}). After {@code warmup} steps, each of {@code reps} repetitions times
+ * ({@link Tensor#noGrad()}). Each step runs in a {@link Tensor#workspace()} scope, so its arrays are
+ * reused by the next step instead of allocated. After {@code warmup} steps, each of {@code reps} repetitions times
  * {@code steps} steps; tokens/s of a repetition = B * T * steps / seconds.
  *
  * <p>FLOPs per training token (stated so that it can be checked; the same formula as the PyTorch
@@ -35,8 +34,10 @@ import org.dlm4j.tensor.Tensor;
  * q·k and p·v (2 T C FLOPs each per token and layer forward, times 3 for forward plus backward),
  * a = 1/2 with the causal mask (only the unmasked half is useful work) and 1 without it.
  *
- * <p>Peak heap: the sum over the heap memory pools of their peak usage since the measurement
- * started (an upper bound of the true simultaneous peak).
+ * <p>Peak heap: the largest used heap (live data plus garbage not yet collected) seen right after
+ * each backward pass and each forward step, where the step's arrays are all still reachable. Run
+ * with {@code -Xmx1g} to check that training fits in 1 GB. Live heap at peak: the heap in use
+ * after a full collection at that fullest point of one more (untimed) step: what training needs.
  */
 public final class Benchmark {
 
@@ -63,7 +64,7 @@ public final class Benchmark {
 
     /** Tokens/s per repetition, for training and forward-only steps, and what they imply. */
     public record Result(Settings settings, long parameters, double flopsPerToken, double[] trainTokensPerSecond,
-                         double[] forwardTokensPerSecond, double peakHeapMb, double finalLoss) {
+                         double[] forwardTokensPerSecond, double peakHeapMb, double liveHeapMb, double finalLoss) {
 
         public double trainMedian() {
             return median(trainTokensPerSecond);
@@ -102,6 +103,7 @@ public final class Benchmark {
             out.put("gflops", round(gflops()));
             out.put("flops_per_token", flopsPerToken);
             out.put("peak_heap_mb", round(peakHeapMb));
+            out.put("live_heap_at_peak_mb", round(liveHeapMb));
             out.put("max_heap_mb", round(Runtime.getRuntime().maxMemory() / 1048576.0));
             out.put("reps", settings.reps());
             out.put("steps_per_rep", settings.steps());
@@ -113,6 +115,9 @@ public final class Benchmark {
             return 1000.0 * settings.batchSize() * settings.length() / tokensPerSecond;
         }
     }
+
+    /** The largest used heap seen by {@link #sampleHeap()} in the current run. */
+    private static long peakHeapBytes;
 
     private Benchmark() {
     }
@@ -141,24 +146,30 @@ public final class Benchmark {
         double[] lastLoss = {Double.NaN};
         Runnable train = () -> {
             stepCount[0]++;
-            Loss loss = objective.loss(model, windows, batch, length, new Rng(settings.seed() * 31 + stepCount[0]));
-            lastLoss[0] = loss.value().item();
-            loss.value().backward();
-            optimizer.clipGradNorm(1.0);
-            optimizer.step(3e-4);
-            model.zeroGrad();
-        };
-        Runnable forward = () -> {
-            try (var scope = Tensor.noGrad()) {
-                objective.loss(model, windows, batch, length, new Rng(settings.seed())).value().item();
+            try (var step = Tensor.workspace()) {
+                Loss loss = objective.loss(model, windows, batch, length, new Rng(settings.seed() * 31 + stepCount[0]));
+                lastLoss[0] = loss.value().item();
+                loss.value().backward();
+                sampleHeap();
+                optimizer.clipGradNorm(1.0);
+                optimizer.step(3e-4);
+                model.zeroGrad();
             }
         };
-        resetPeaks();
+        Runnable forward = () -> {
+            try (var step = Tensor.workspace(); var scope = Tensor.noGrad()) {
+                objective.loss(model, windows, batch, length, new Rng(settings.seed())).value().item();
+                sampleHeap();
+            }
+        };
+        peakHeapBytes = 0;
         double[] trainRates = measure(train, settings);
         double[] forwardRates = measure(forward, settings);
-        double peak = peakHeapMb();
+        double live = liveHeapAtPeakMb(objective, model, windows, batch, length);
+        org.dlm4j.tensor.Workspace.releaseCached();
+        double peak = peakHeapBytes / 1048576.0;
         return new Result(settings, model.numParameters(), flopsPerToken(model, config, length), trainRates,
-                forwardRates, peak, lastLoss[0]);
+                forwardRates, peak, live, lastLoss[0]);
     }
 
     /** 6 N + 12 L T C a, see the class comment. */
@@ -192,22 +203,24 @@ public final class Benchmark {
         return rates;
     }
 
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
+    /**
+     * The live heap at the fullest point of a training step (after backward, every activation and
+     * gradient still reachable): one more untimed step, with a full collection at that point.
+     */
+    private static double liveHeapAtPeakMb(Objective objective, Transformer model, int[] windows, int batch,
+                                           int length) {
+        try (var step = Tensor.workspace()) {
+            Loss loss = objective.loss(model, windows, batch, length, new Rng(0));
+            loss.value().backward();
+            System.gc();
+            double mb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
+            model.zeroGrad();
+            return mb;
         }
     }
 
-    private static double peakHeapMb() {
-        long bytes = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                bytes += pool.getPeakUsage().getUsed();
-            }
-        }
-        return bytes / 1048576.0;
+    private static void sampleHeap() {
+        peakHeapBytes = Math.max(peakHeapBytes, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
 
     static double median(double[] values) {
