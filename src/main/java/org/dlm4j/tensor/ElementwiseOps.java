@@ -38,7 +38,7 @@ final class ElementwiseOps {
 
     /** Same-shape add (the residual stream's x + f(x)) through the flat kernel. */
     private static Tensor residualAdd(Tensor a, Tensor b) {
-        float[] out = Workspace.floats(a.size());
+        float[] out = Workspace.overwritten(a.size());
         Elementwise.addForward(a.data(), b.data(), out, out.length);
         Tensor result = Tensor.result(out, a.shape(), "add", a, b);
         result.onBackward(() -> Elementwise.addBackward(result.grad(), a.gradSink(), b.gradSink(), out.length));
@@ -61,7 +61,7 @@ final class ElementwiseOps {
     private static Tensor rowBroadcastAdd(Tensor full, Tensor part, Tensor first) {
         int cols = part.size();
         int rows = full.size() / cols;
-        float[] out = Workspace.floats(full.size());
+        float[] out = Workspace.overwritten(full.size());
         Elementwise.biasAddForward(full.data(), part.data(), out, rows, cols);
         Tensor result = first == full ? Tensor.result(out, full.shape(), "add", full, part)
                 : Tensor.result(out, full.shape(), "add", part, full);

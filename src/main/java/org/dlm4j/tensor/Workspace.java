@@ -21,8 +21,9 @@ import java.util.Map;
  * </pre>
  * Contract: while a scope is open, an array is lent to at most one tensor (arrays are taken off
  * the free lists and only returned when the scope closes), so live buffers never alias; every
- * lent array is zero-filled, exactly like {@code new float[n]}, so results are bit-identical with
- * and without a workspace. After {@link #close()} the tensors made inside the scope must not be
+ * lent array is zero-filled, exactly like {@code new float[n]} (except for outputs that the op's
+ * kernel overwrites completely, see {@link #overwritten}), so results are bit-identical with and
+ * without a workspace. After {@link #close()} the tensors made inside the scope must not be
  * read: their arrays are handed to the next scope. Leaves ({@link Tensor#of}, {@link Tensor#zeros},
  * parameters and their gradients, {@link Tensor#detach()}) never come from the pool. Arrays below
  * {@link #MIN_POOLED} floats are allocated normally (the JVM's thread-local allocation is cheaper
@@ -62,7 +63,20 @@ public final class Workspace implements AutoCloseable {
         if (active == null || n < MIN_POOLED) {
             return new float[n];
         }
-        return active.take(n);
+        return active.take(n, true);
+    }
+
+    /**
+     * Like {@link #floats} for an output that the op's kernel writes completely (every element,
+     * whatever the inputs): a pooled array is then handed out as it is, without zero-filling.
+     * {@code WorkspaceTest} checks that pooled steps still give the unpooled bits.
+     */
+    static float[] overwritten(int n) {
+        Workspace active = ACTIVE.get();
+        if (active == null || n < MIN_POOLED) {
+            return new float[n];
+        }
+        return active.take(n, false);
     }
 
     /** Whether a workspace scope is open on this thread. */
@@ -80,12 +94,12 @@ public final class Workspace implements AutoCloseable {
         return FREE.get().values().stream().mapToInt(ArrayDeque::size).sum();
     }
 
-    private float[] take(int n) {
+    private float[] take(int n, boolean zero) {
         ArrayDeque<float[]> free = FREE.get().get(n);
         float[] array = free == null ? null : free.poll();
         if (array == null) {
             array = new float[n];
-        } else {
+        } else if (zero) {
             Arrays.fill(array, 0f);
         }
         lent.add(array);
