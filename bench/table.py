@@ -21,7 +21,7 @@ def main(path):
             continue
         d = json.loads(line)
         side = "java" if d["framework"] == "dlm4j" else "torch"
-        if d.get("length", 128) != 128 or d.get("d_model", 256) != 256:
+        if "scaling" in path or d.get("length", 128) != 128 or d.get("d_model", 256) != 256:
             scaling.append(d)
             continue
         runs[(d["objective"], d["threads"], side)].append(d)
