@@ -7,14 +7,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link FastAttention} against the reference loops of {@link Attention}, on shapes that exercise
- * its blocks: T not a multiple of the causal block, T above the full block, head sizes below and
+ * its blocks: T not a multiple of the causal block, T above the full block, T a multiple of the
+ * panel width (packed once per pair) or not, head sizes below and
  * above one vector; and its thread-count determinism.
  */
 class FastAttentionTest {
 
     @Test
     void matchesTheReferenceForwardAndBackward() {
-        int[][] shapes = {{2, 70, 48, 3}, {1, 150, 32, 4}, {3, 33, 64, 2}, {1, 5, 6, 3}};
+        int[][] shapes = {{2, 70, 48, 3}, {1, 150, 32, 4}, {3, 33, 64, 2}, {1, 5, 6, 3}, {2, 64, 128, 2}, {1, 160, 64, 4}};
         for (int[] shape : shapes) {
             for (boolean causal : new boolean[] {true, false}) {
                 Run reference = run(KernelMode.REFERENCE, shape, causal);

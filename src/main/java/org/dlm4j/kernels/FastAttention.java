@@ -21,6 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   dP = dO_blk V[0:r1]ᵀ,   dS = P ∘ (dP − rowsum(P ∘ dP)) / sqrt(hs)
  *   dQ_blk = dS K[0:r1],    dK[0:r1] += dSᵀ Q_blk,    dV[0:r1] += Pᵀ dO_blk
  * </pre>
+ * When T is a multiple of the matrix kernel's panel width, k (and v for dP) are packed once per
+ * pair and the score products run straight on the register tiles; otherwise through
+ * {@link FastMatmul}, which would pack them again for every block.
  * {@code probs} keeps the reference layout (B, H, T, T) with exact zeros where masked, so either
  * backward can follow either forward.
  *
@@ -55,11 +58,14 @@ final class FastAttention {
                 gather(qkv, b, time, 3 * channels, channels + h * headSize, headSize, s.k);
                 gather(qkv, b, time, 3 * channels, 2 * channels + h * headSize, headSize, s.v);
                 int probsBase = bh * time * time;
+                boolean panels = panelsFit(time, headSize);
+                if (panels) {
+                    packPanels(s.k, time, headSize, s.panels);
+                }
                 for (int r0 = 0; r0 < time; r0 += block) {
                     int rows = Math.min(block, time - r0);
                     int keys = causal ? r0 + rows : time;
-                    FastMatmul.multiply(FastMatmul.Form.ABT, s.q, r0 * headSize, s.k, 0, s.scores, 0,
-                            rows, headSize, keys, false, false);                          // (rows, keys)
+                    scores(panels, s.q, r0, rows, keys, headSize, s.k, s.panels, s.scores);      // (rows, keys)
                     for (int i = 0; i < rows; i++) {
                         int valid = causal ? r0 + i + 1 : keys;
                         softmaxRow(s.scores, i * keys, keys, valid, scale, probs, probsBase + (r0 + i) * time, time);
@@ -90,14 +96,17 @@ final class FastAttention {
                 java.util.Arrays.fill(s.dk, 0, time * headSize, 0f);
                 java.util.Arrays.fill(s.dv, 0, time * headSize, 0f);
                 int probsBase = bh * time * time;
+                boolean panels = panelsFit(time, headSize);
+                if (panels) {
+                    packPanels(s.v, time, headSize, s.panels);
+                }
                 for (int r0 = 0; r0 < time; r0 += block) {
                     int rows = Math.min(block, time - r0);
                     int keys = causal ? r0 + rows : time;
                     for (int i = 0; i < rows; i++) {
                         System.arraycopy(probs, probsBase + (r0 + i) * time, s.scores, i * keys, keys);
                     }
-                    FastMatmul.multiply(FastMatmul.Form.ABT, s.o, r0 * headSize, s.v, 0, s.dscores, 0,
-                            rows, headSize, keys, false, false);                          // dP (rows, keys)
+                    scores(panels, s.o, r0, rows, keys, headSize, s.v, s.panels, s.dscores);     // dP (rows, keys)
                     for (int i = 0; i < rows; i++) {
                         softmaxBackwardRow(s.scores, s.dscores, i * keys, keys, scale);   // dS
                     }
@@ -113,6 +122,55 @@ final class FastAttention {
                 scatter(s.dv, dqkv, b, time, row3, 2 * channels + h * headSize, headSize, true);
             }
         });
+    }
+
+    /**
+     * Whether the (T, hs) keys can be packed once into the matrix kernel's column panels and every
+     * block's score product run on whole register tiles: T a multiple of the panel width (and so of
+     * the tile height, which the block sizes are multiples of), hs within one k block.
+     */
+    private static boolean panelsFit(int time, int headSize) {
+        return time % MatmulMicroKernel.COLS == 0 && MatmulMicroKernel.COLS % MatmulMicroKernel.ROWS == 0
+                && headSize <= FastMatmul.KC;
+    }
+
+    /**
+     * panels[q*hs*COLS + p*COLS + j] = m[(q*COLS + j)*hs + p]: the rows of m (T, hs) as the k-major
+     * column panels of mᵀ, packed once per (batch, head) instead of once per block.
+     */
+    private static void packPanels(float[] m, int time, int headSize, float[] panels) {
+        int cols = MatmulMicroKernel.COLS;
+        for (int q = 0; q < time / cols; q++) {
+            int base = q * headSize * cols;
+            for (int j = 0; j < cols; j++) {
+                int src = (q * cols + j) * headSize;
+                for (int p = 0; p < headSize; p++) {
+                    panels[base + p * cols + j] = m[src + p];
+                }
+            }
+        }
+    }
+
+    /**
+     * out(i, j) = a[r0 + i] · m[j] for i &lt; rows, j &lt; keys, out row-major with row length keys:
+     * straight on the register tiles from the packed panels when they fit (the same operations
+     * in the same order as {@link FastMatmul}'s packed path, so the same bits), else through it.
+     */
+    private static void scores(boolean panels, float[] a, int r0, int rows, int keys, int headSize, float[] m,
+                               float[] packed, float[] out) {
+        if (!panels) {
+            FastMatmul.multiply(FastMatmul.Form.ABT, a, r0 * headSize, m, 0, out, 0, rows, headSize, keys, false,
+                    false);
+            return;
+        }
+        int cols = MatmulMicroKernel.COLS;
+        int tileRows = MatmulMicroKernel.ROWS;
+        for (int q = 0; q < keys / cols; q++) {
+            for (int i = 0; i < rows; i += tileRows) {
+                MatmulMicroKernel.tileStrided(headSize, a, (r0 + i) * headSize, headSize, 1, packed,
+                        q * headSize * cols, out, i * keys + q * cols, keys, true);
+            }
+        }
     }
 
     /**
@@ -203,7 +261,7 @@ final class FastAttention {
         int time = -1;
         int headSize = -1;
         int block = -1;
-        float[] q, k, v, o, dq, dk, dv, scores, dscores;
+        float[] q, k, v, o, dq, dk, dv, scores, dscores, panels;
 
         Scratch ensure(int t, int hs, int blk) {
             if (t != time || hs != headSize || blk != block) {
@@ -220,6 +278,7 @@ final class FastAttention {
                 dv = new float[head];
                 scores = new float[Math.min(blk, t) * t];
                 dscores = new float[Math.min(blk, t) * t];
+                panels = new float[head];
             }
             return this;
         }
