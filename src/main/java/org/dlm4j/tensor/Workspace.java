@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.dlm4j.kernels.Parallel;
+
 /**
  * A per-thread pool of float arrays that ops draw their outputs, saved values and intermediate
  * gradients from while a workspace scope is open, so that a training loop does not allocate (and
@@ -35,6 +37,8 @@ import java.util.Map;
 public final class Workspace implements AutoCloseable {
     /** Arrays shorter than this are not pooled. */
     static final int MIN_POOLED = 1024;
+    /** Zero-filling is shared out over the kernel pool in chunks of at least this many floats. */
+    private static final int ZERO_CHUNK = 1 << 16;
 
     private static final ThreadLocal<Workspace> ACTIVE = new ThreadLocal<>();
     private static final ThreadLocal<Map<Integer, ArrayDeque<float[]>>> FREE = ThreadLocal.withInitial(HashMap::new);
@@ -100,7 +104,8 @@ public final class Workspace implements AutoCloseable {
         if (array == null) {
             array = new float[n];
         } else if (zero) {
-            Arrays.fill(array, 0f);
+            float[] target = array;
+            Parallel.forRange(n, ZERO_CHUNK, (start, end) -> Arrays.fill(target, start, end, 0f));
         }
         lent.add(array);
         return array;
