@@ -3,7 +3,6 @@ package org.dlm4j.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,8 +33,6 @@ final class VectorMath {
     private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
     private static final float LOW = -87.3f;
     private static final float HIGH = 88.3f;
-    /** Shuffles that bring lane i + LANES/2, i + LANES/4, ..., i + 1 to lane i. */
-    private static final VectorShuffle<Float>[] HALVES = halves();
 
     private VectorMath() {
     }
@@ -61,22 +58,18 @@ final class VectorMath {
         return FloatVector.broadcast(SPECIES, value);
     }
 
-    /** The sum of the lanes as a fixed tree: halves added lane-wise until one lane is left. */
+    /**
+     * The sum of the lanes as a fixed tree: lane i and lane i + width added for width = LANES/2, ...,
+     * 1. Done on a copy of the lanes (shuffles with a shift that is not a compile-time constant are
+     * not compiled to single instructions).
+     */
     static float sum(FloatVector v) {
-        for (VectorShuffle<Float> half : HALVES) {
-            v = v.add(v.rearrange(half));
+        float[] lanes = v.toArray();
+        for (int width = lanes.length / 2; width >= 1; width /= 2) {
+            for (int i = 0; i < width; i++) {
+                lanes[i] += lanes[i + width];
+            }
         }
-        return v.lane(0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] halves() {
-        int steps = Integer.numberOfTrailingZeros(LANES);
-        VectorShuffle<Float>[] shuffles = new VectorShuffle[steps];
-        for (int s = 0, width = LANES / 2; s < steps; s++, width /= 2) {
-            int shift = width;
-            shuffles[s] = VectorShuffle.fromOp(SPECIES, i -> (i + shift) % LANES);
-        }
-        return shuffles;
+        return lanes[0];
     }
 }
