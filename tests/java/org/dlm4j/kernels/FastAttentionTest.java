@@ -15,7 +15,7 @@ class FastAttentionTest {
 
     @Test
     void matchesTheReferenceForwardAndBackward() {
-        int[][] shapes = {{2, 70, 48, 3}, {1, 150, 32, 4}, {3, 33, 64, 2}, {1, 5, 6, 3}, {2, 64, 128, 2}, {1, 160, 64, 4}};
+        int[][] shapes = {{2, 70, 48, 3}, {1, 150, 32, 4}, {3, 33, 64, 2}, {1, 5, 6, 3}, {2, 64, 128, 2}, {1, 160, 64, 4}, {1, 160, 64, 2}};
         for (int[] shape : shapes) {
             for (boolean causal : new boolean[] {true, false}) {
                 Run reference = run(KernelMode.REFERENCE, shape, causal);
@@ -42,9 +42,9 @@ class FastAttentionTest {
         try {
             for (boolean causal : new boolean[] {true, false}) {
                 Parallel.setThreads(1);
-                Run single = run(KernelMode.FAST, new int[] {4, 96, 64, 4}, causal);
+                Run single = run(KernelMode.FAST, new int[] {4, 96, 128, 2}, causal);
                 Parallel.setThreads(2);
-                Run dual = run(KernelMode.FAST, new int[] {4, 96, 64, 4}, causal);
+                Run dual = run(KernelMode.FAST, new int[] {4, 96, 128, 2}, causal);
                 assertThat(dual.out).containsExactly(single.out);
                 assertThat(dual.probs).containsExactly(single.probs);
                 assertThat(dual.dqkv).containsExactly(single.dqkv);

@@ -21,9 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   dP = dO_blk V[0:r1]ᵀ,   dS = P ∘ (dP − rowsum(P ∘ dP)) / sqrt(hs)
  *   dQ_blk = dS K[0:r1],    dK[0:r1] += dSᵀ Q_blk,    dV[0:r1] += Pᵀ dO_blk
  * </pre>
- * When T is a multiple of the matrix kernel's panel width, k (and v for dP) are packed once per
- * pair and the score products run straight on the register tiles; otherwise through
- * {@link FastMatmul}, which would pack them again for every block.
+ * When T and hs are multiples of the matrix kernel's panel width, q, k, v (and dO) are packed once
+ * per pair into its column panels and all six products run straight on the register tiles
+ * ({@link MatmulMicroKernel#tileStrided}); otherwise through {@link FastMatmul}, which packs its
+ * right operand again for every block.
  * {@code probs} keeps the reference layout (B, H, T, T) with exact zeros where masked, so either
  * backward can follow either forward.
  *
@@ -34,6 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class FastAttention {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    private static final int COLS = MatmulMicroKernel.COLS;
+    private static final int ROWS = MatmulMicroKernel.ROWS;
     /** Query rows per block when causal: small enough to skip most masked work, large enough for the GEMM. */
     private static final int CAUSAL_BLOCK = 32;
     /** Query rows per block without the mask (bounds the (rows, T) score buffer). */
@@ -58,20 +61,33 @@ final class FastAttention {
                 gather(qkv, b, time, 3 * channels, channels + h * headSize, headSize, s.k);
                 gather(qkv, b, time, 3 * channels, 2 * channels + h * headSize, headSize, s.v);
                 int probsBase = bh * time * time;
-                boolean panels = panelsFit(time, headSize);
-                if (panels) {
-                    packPanels(s.k, time, headSize, s.panels);
+                boolean tiles = tilesFit(time, headSize);
+                if (tiles) {
+                    packColumnPanels(s.k, time, headSize, s.panels);                      // kᵀ
+                    packRowPanels(s.v, time, headSize, s.vPanels);
                 }
+                int rowPanel = time * COLS;
                 for (int r0 = 0; r0 < time; r0 += block) {
                     int rows = Math.min(block, time - r0);
                     int keys = causal ? r0 + rows : time;
-                    scores(panels, s.q, r0, rows, keys, headSize, s.k, s.panels, s.scores);      // (rows, keys)
+                    if (tiles) {
+                        tiles(rows, keys, headSize, s.q, r0 * headSize, headSize, 1, s.panels, headSize * COLS, 0,
+                                s.scores, 0, keys, true);                                 // S (rows, keys)
+                    } else {
+                        FastMatmul.multiply(FastMatmul.Form.ABT, s.q, r0 * headSize, s.k, 0, s.scores, 0, rows,
+                                headSize, keys, false, false);
+                    }
                     for (int i = 0; i < rows; i++) {
                         int valid = causal ? r0 + i + 1 : keys;
                         softmaxRow(s.scores, i * keys, keys, valid, scale, probs, probsBase + (r0 + i) * time, time);
                     }
-                    FastMatmul.multiply(FastMatmul.Form.AB, s.scores, 0, s.v, 0, s.o, r0 * headSize,
-                            rows, keys, headSize, false, false);                          // (rows, hs)
+                    if (tiles) {
+                        tiles(rows, headSize, keys, s.scores, 0, keys, 1, s.vPanels, rowPanel, 0,
+                                s.o, r0 * headSize, headSize, true);                      // O_blk (rows, hs)
+                    } else {
+                        FastMatmul.multiply(FastMatmul.Form.AB, s.scores, 0, s.v, 0, s.o, r0 * headSize,
+                                rows, keys, headSize, false, false);
+                    }
                 }
                 scatter(s.o, out, b, time, channels, h * headSize, headSize, false);
             }
@@ -96,19 +112,38 @@ final class FastAttention {
                 java.util.Arrays.fill(s.dk, 0, time * headSize, 0f);
                 java.util.Arrays.fill(s.dv, 0, time * headSize, 0f);
                 int probsBase = bh * time * time;
-                boolean panels = panelsFit(time, headSize);
-                if (panels) {
-                    packPanels(s.v, time, headSize, s.panels);
+                boolean tiles = tilesFit(time, headSize);
+                if (tiles) {
+                    packColumnPanels(s.v, time, headSize, s.panels);                      // vᵀ
+                    packRowPanels(s.k, time, headSize, s.vPanels);
+                    packRowPanels(s.q, time, headSize, s.qPanels);
+                    packRowPanels(s.o, time, headSize, s.oPanels);
                 }
+                int rowPanel = time * COLS;
                 for (int r0 = 0; r0 < time; r0 += block) {
                     int rows = Math.min(block, time - r0);
                     int keys = causal ? r0 + rows : time;
                     for (int i = 0; i < rows; i++) {
                         System.arraycopy(probs, probsBase + (r0 + i) * time, s.scores, i * keys, keys);
                     }
-                    scores(panels, s.o, r0, rows, keys, headSize, s.v, s.panels, s.dscores);     // dP (rows, keys)
+                    if (tiles) {
+                        tiles(rows, keys, headSize, s.o, r0 * headSize, headSize, 1, s.panels, headSize * COLS, 0,
+                                s.dscores, 0, keys, true);                                // dP (rows, keys)
+                    } else {
+                        FastMatmul.multiply(FastMatmul.Form.ABT, s.o, r0 * headSize, s.v, 0, s.dscores, 0, rows,
+                                headSize, keys, false, false);
+                    }
                     for (int i = 0; i < rows; i++) {
                         softmaxBackwardRow(s.scores, s.dscores, i * keys, keys, scale);   // dS
+                    }
+                    if (tiles) {
+                        tiles(rows, headSize, keys, s.dscores, 0, keys, 1, s.vPanels, rowPanel, 0,
+                                s.dq, r0 * headSize, headSize, true);                     // dQ_blk = dS K
+                        tiles(keys, headSize, rows, s.dscores, 0, 1, keys, s.qPanels, rowPanel, r0 * COLS,
+                                s.dk, 0, headSize, false);                                // dK[0:keys] += dSᵀ Q_blk
+                        tiles(keys, headSize, rows, s.scores, 0, 1, keys, s.oPanels, rowPanel, r0 * COLS,
+                                s.dv, 0, headSize, false);                                // dV[0:keys] += Pᵀ dO_blk
+                        continue;
                     }
                     FastMatmul.multiply(FastMatmul.Form.AB, s.dscores, 0, s.k, 0, s.dq, r0 * headSize,
                             rows, keys, headSize, false, false);                          // dQ_blk (rows, hs)
@@ -125,50 +160,53 @@ final class FastAttention {
     }
 
     /**
-     * Whether the (T, hs) keys can be packed once into the matrix kernel's column panels and every
-     * block's score product run on whole register tiles: T a multiple of the panel width (and so of
-     * the tile height, which the block sizes are multiples of), hs within one k block.
+     * Whether every product of a pair can run straight on the matrix kernel's register tiles: T and
+     * hs multiples of the panel width (so every block's rows and keys are whole tiles).
      */
-    private static boolean panelsFit(int time, int headSize) {
-        return time % MatmulMicroKernel.COLS == 0 && MatmulMicroKernel.COLS % MatmulMicroKernel.ROWS == 0
-                && headSize <= FastMatmul.KC;
+    private static boolean tilesFit(int time, int headSize) {
+        return time % COLS == 0 && headSize % COLS == 0 && COLS % ROWS == 0;
     }
 
     /**
-     * panels[q*hs*COLS + p*COLS + j] = m[(q*COLS + j)*hs + p]: the rows of m (T, hs) as the k-major
-     * column panels of mᵀ, packed once per (batch, head) instead of once per block.
+     * out[q*hs*COLS + p*COLS + j] = m[(q*COLS + j)*hs + p]: mᵀ (hs, T) as k-major column panels, for
+     * products with m on the right transposed (S = Q Kᵀ, dP = dO Vᵀ); k runs over hs.
      */
-    private static void packPanels(float[] m, int time, int headSize, float[] panels) {
-        int cols = MatmulMicroKernel.COLS;
-        for (int q = 0; q < time / cols; q++) {
-            int base = q * headSize * cols;
-            for (int j = 0; j < cols; j++) {
-                int src = (q * cols + j) * headSize;
+    private static void packColumnPanels(float[] m, int time, int headSize, float[] out) {
+        for (int q = 0; q < time / COLS; q++) {
+            int base = q * headSize * COLS;
+            for (int j = 0; j < COLS; j++) {
+                int src = (q * COLS + j) * headSize;
                 for (int p = 0; p < headSize; p++) {
-                    panels[base + p * cols + j] = m[src + p];
+                    out[base + p * COLS + j] = m[src + p];
                 }
             }
         }
     }
 
     /**
-     * out(i, j) = a[r0 + i] · m[j] for i &lt; rows, j &lt; keys, out row-major with row length keys:
-     * straight on the register tiles from the packed panels when they fit (the same operations
-     * in the same order as {@link FastMatmul}'s packed path, so the same bits), else through it.
+     * out[q*T*COLS + t*COLS + j] = m[t*hs + q*COLS + j]: m (T, hs) as k-major column panels, for
+     * products with m on the right (P V, dS K, dSᵀ Q, Pᵀ dO); k runs over T, so a block of rows
+     * [r0, r1) of m is the panel entries from r0*COLS on.
      */
-    private static void scores(boolean panels, float[] a, int r0, int rows, int keys, int headSize, float[] m,
-                               float[] packed, float[] out) {
-        if (!panels) {
-            FastMatmul.multiply(FastMatmul.Form.ABT, a, r0 * headSize, m, 0, out, 0, rows, headSize, keys, false,
-                    false);
-            return;
+    private static void packRowPanels(float[] m, int time, int headSize, float[] out) {
+        for (int q = 0; q < headSize / COLS; q++) {
+            for (int t = 0; t < time; t++) {
+                System.arraycopy(m, t * headSize + q * COLS, out, q * time * COLS + t * COLS, COLS);
+            }
         }
-        int cols = MatmulMicroKernel.COLS;
-        int tileRows = MatmulMicroKernel.ROWS;
-        for (int q = 0; q < keys / cols; q++) {
-            for (int i = 0; i < rows; i += tileRows) {
-                MatmulMicroKernel.tileStrided(headSize, a, (r0 + i) * headSize, headSize, 1, packed,
-                        q * headSize * cols, out, i * keys + q * cols, keys, true);
+    }
+
+    /**
+     * c(i, j) (+)= sum over p &lt; kc of a[aIdx + i*rowStride + p*kStride] * panel_q[pOff + p*COLS + j%COLS],
+     * q = j / COLS, for i &lt; m, j &lt; n (both whole tiles), c row-major with row length ldc; the
+     * tiles of {@link MatmulMicroKernel#tileStrided}, one per (panel, 8 rows), k in one block.
+     */
+    private static void tiles(int m, int n, int kc, float[] a, int aIdx, int rowStride, int kStride,
+                              float[] panels, int panelStride, int pOff, float[] c, int cIdx, int ldc, boolean store) {
+        for (int q = 0; q < n / COLS; q++) {
+            for (int i = 0; i < m; i += ROWS) {
+                MatmulMicroKernel.tileStrided(kc, a, aIdx + i * rowStride, rowStride, kStride, panels,
+                        q * panelStride + pOff, c, cIdx + i * ldc + q * COLS, ldc, store);
             }
         }
     }
@@ -261,7 +299,7 @@ final class FastAttention {
         int time = -1;
         int headSize = -1;
         int block = -1;
-        float[] q, k, v, o, dq, dk, dv, scores, dscores, panels;
+        float[] q, k, v, o, dq, dk, dv, scores, dscores, panels, vPanels, qPanels, oPanels;
 
         Scratch ensure(int t, int hs, int blk) {
             if (t != time || hs != headSize || blk != block) {
@@ -279,6 +317,9 @@ final class FastAttention {
                 scores = new float[Math.min(blk, t) * t];
                 dscores = new float[Math.min(blk, t) * t];
                 panels = new float[head];
+                vPanels = new float[head];
+                qPanels = new float[head];
+                oPanels = new float[head];
             }
             return this;
         }
