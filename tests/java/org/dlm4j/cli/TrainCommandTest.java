@@ -126,6 +126,13 @@ class TrainCommandTest {
                 "is less than unique tokens U=5000");
         assertOneErrorLine(run(train(micro(), "--objective", "ar", "--total-tokens", "5000", "--out", o)),
                 "give --steps or --total-tokens, not both");
+        List<String> withoutSteps = new ArrayList<>(List.of(micro("--unique-tokens", "5000")));
+        withoutSteps.subList(withoutSteps.indexOf("--steps"), withoutSteps.indexOf("--steps") + 2).clear();
+        assertOneErrorLine(run(train(withoutSteps.toArray(String[]::new), "--objective", "ar", "--total-tokens",
+                "1024", "--out", o)),
+                "total tokens M=1024 (16 steps x 4 x 16) is less than unique tokens U=5000");
+        assertOneErrorLine(run(train(withoutSteps.toArray(String[]::new), "--objective", "ar", "--total-tokens",
+                "10", "--out", o)), "--total-tokens 10 is less than one step of B*T = 64 tokens");
         assertOneErrorLine(run(train(micro(), "--objective", "ar", "--schedule", "linear", "--out", o)),
                 "unknown schedule 'linear'");
         assertOneErrorLine(run(train(micro(), "--objective", "ar", "--out", o, "--resume")), "no checkpoint in");
@@ -144,6 +151,16 @@ class TrainCommandTest {
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files.toList()).containsExactly(out.resolve("keep.txt"));
         }
+    }
+
+    @Test
+    void aDivergingRunExitsNonZeroWithOneLineAndKeepsItsCheckpoint() throws IOException {
+        Path out = dir.resolve("run");
+        Result result = run(train(micro("--lr", "1e30", "--min-lr", "1e30", "--warmup", "0", "--grad-clip", "0",
+                "--checkpoint-interval", "1"), "--objective", "ar", "--out", out.toString()));
+        assertOneErrorLine(result, "training stopped at step");
+        assertThat(result.err()).contains("is NaN; kept the last good checkpoint (step");
+        assertThat(Checkpoint.exists(out)).isTrue();
     }
 
     @Test

@@ -45,17 +45,22 @@ public final class TrainPresets {
     }
 
     static TrainConfig tiny(String objective) {
-        // The model preset "tiny": C 64, 2 layers, 4 heads (hs 16), T 64, no dropout, untied head.
-        TransformerConfig model = TransformerConfig.preset(TINY, BYTE_VOCAB);
+        // The model preset "tiny" (C 64, 2 layers, 4 heads, no dropout, untied head) with T 16 instead of 64:
+        // measured on tiny-data/bytes, masked diffusion with T 64 stayed on the unigram plateau (val 2.95
+        // vs entropy 2.97) for all 600 steps of a cosine run, while with T 16 it leaves the plateau after
+        // about 200 steps; AR reaches about the same loss with either (0.68 at step 300).
+        TransformerConfig base = TransformerConfig.preset(TINY, BYTE_VOCAB);
+        TransformerConfig model = new TransformerConfig(BYTE_VOCAB, 16, base.dModel(), base.numLayers(),
+                base.numHeads(), base.mlpRatio(), base.dropout(), base.causal(), base.bias(), base.tiedHead());
         return new TrainConfig(objective, ObjectiveOptions.defaults(BYTE_MASK), model,
-                16,     // B: 1024 tokens per step
-                600,    // steps: M = 614,400 tokens, about 1.2 epochs of tiny-data/bytes
+                64,     // B: 64 windows of 16 = 1,024 tokens per step
+                800,    // steps: M = 819,200 tokens, about 1.6 epochs of tiny-data/bytes
                 0,      // U: all of train.bin that the budget reaches
                 3e-3,   // peak lr: a small model tolerates a large rate
                 3e-4,   // min lr: peak / 10
                 30,     // warmup steps
-                TrainConfig.COSINE,
-                0.2,    // decay fraction (wsd only)
+                TrainConfig.WSD, // a long stable stretch at the peak: diffusion needs it to leave the plateau
+                0.2,    // decay over the last 20% of the steps
                 0.1,    // weight decay on matrices
                 0.9,    // beta1
                 0.99,   // beta2: nanoGPT's choice for small batches
