@@ -11,14 +11,16 @@ Objectives:
              (at least one), loss = sum over masked positions of CE / (fraction masked), / (B*T).
 
 Measurements, each over --steps steps per repetition, after --warmup warm-up steps:
-  train_tokens_per_s    B*T*steps / seconds of (zero_grad, forward, loss, backward, AdamW step)
+  train_tokens_per_s    B*T*steps / seconds of (zero_grad, forward, loss, backward, clip the global
+                        gradient norm to 1, AdamW step), as dlm4j's trainer and bench do
   forward_tokens_per_s  B*T*steps / seconds of forward + loss under torch.no_grad()
   gflops                train FLOPs / second, FLOPs per token = 6*N + 6*L*T*C*a, where N counts the
                         parameters of the matrix products (not the embeddings, but the head), the
                         attention term is 3x the 4*T*C forward FLOPs (2*T*C each) of q.k and p.v per
                         token and layer, a = 1 for bidirectional attention and 1/2 for causal
                         (only the unmasked half is useful work).
-Min (the best repetition, as tokens/s: max) and median over --reps repetitions are printed.
+The median and the best repetition (shortest time) over --reps repetitions are printed, also as
+milliseconds per step.
 
 Threads: torch.set_num_threads(N) and OMP_NUM_THREADS/OPENBLAS_NUM_THREADS=N. torch 1.13 on Debian
 does its fp32 GEMMs in the system BLAS (torch.__config__.show(): BLAS_INFO=generic, i.e. libblas.so.3);
@@ -175,6 +177,7 @@ def main():
         optimizer.zero_grad(set_to_none=True)
         loss = loss_of()
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         return loss
 
@@ -205,9 +208,13 @@ def main():
         "train_tokens_per_s": statistics.median(train),
         "train_tokens_per_s_median": statistics.median(train),
         "train_tokens_per_s_best": max(train),
+        "train_ms_per_step_min": 1000 * b * t / max(train),
+        "train_ms_per_step_median": 1000 * b * t / statistics.median(train),
         "forward_tokens_per_s": statistics.median(forward),
         "forward_tokens_per_s_median": statistics.median(forward),
         "forward_tokens_per_s_best": max(forward),
+        "forward_ms_per_step_min": 1000 * b * t / max(forward),
+        "forward_ms_per_step_median": 1000 * b * t / statistics.median(forward),
         "gflops": flops * statistics.median(train) / 1e9,
         "flops_per_token": flops,
         "blas": blas_library(),
