@@ -7,11 +7,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fast path behind {@link Attention}: the same math as its reference loops, written as small
- * matrix products ({@link FastMatmul} on one thread) per (batch, head) pair, the pairs shared out
- * over the {@link Parallel} pool.
+ * matrix products per (batch, head) pair on the matrix kernel's register tiles, the pairs shared
+ * out over the {@link Parallel} pool.
  *
  * <p>Per pair, q, k, v (T, hs) are first gathered from the strided (B, T, 3C) layout into
- * contiguous per-thread buffers; then the queries are taken in blocks of {@link #causalBlock} rows.
+ * contiguous per-thread buffers; then the queries are taken in blocks of {@link #CAUSAL_BLOCK} rows
+ * ({@link #FULL_BLOCK} without the mask).
  * With the causal mask a block of rows [r0, r1) only sees keys [0, r1), so every product of the
  * block is cut to those keys (at T = 128 and 32-row blocks, 5/8 of the full work):
  * <pre>
@@ -28,16 +29,17 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code probs} keeps the reference layout (B, H, T, T) with exact zeros where masked, so either
  * backward can follow either forward.
  *
- * <p>Determinism: a pair is computed by one thread, blocks in increasing order, each product with
- * {@link FastMatmul}'s fixed summation order, so the bits do not depend on the thread count. They
- * differ from the reference loops by rounding only (fused multiply-adds, {@link VectorMath#exp}, sums in lanes).
+ * <p>Determinism: a pair is computed by one thread, blocks in increasing order, each product in
+ * the matrix kernel's fixed summation order (the tiles path and the {@link FastMatmul} path give
+ * the same bits), so the bits do not depend on the thread count. They differ from the reference
+ * loops by rounding only (fused multiply-adds, {@link VectorMath#exp}, sums in lanes).
  */
 final class FastAttention {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     private static final int COLS = MatmulMicroKernel.COLS;
     private static final int ROWS = MatmulMicroKernel.ROWS;
-    /** Query rows per block when causal: small enough to skip most masked work, large enough for the GEMM. */
+    /** Query rows per block when causal: small enough to skip most masked work, large enough for the tiles. */
     private static final int CAUSAL_BLOCK = 32;
     /** Query rows per block without the mask (bounds the (rows, T) score buffer). */
     private static final int FULL_BLOCK = 128;
