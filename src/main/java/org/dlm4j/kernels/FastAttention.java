@@ -30,8 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  * backward can follow either forward.
  *
  * <p>Determinism: a pair is computed by one thread, blocks in increasing order, each product in
- * the matrix kernel's fixed summation order (the tiles path and the {@link FastMatmul} path give
- * the same bits), so the bits do not depend on the thread count. They differ from the reference
+ * the matrix kernel's fixed summation order, and which path runs depends on the shapes only, so
+ * the bits do not depend on the thread count. They differ from the reference
  * loops by rounding only (fused multiply-adds, {@link VectorMath#exp}, sums in lanes).
  */
 final class FastAttention {
