@@ -5,7 +5,7 @@
 #
 #   bench/compare.sh [rounds]          # default 1 round: ar/diffusion x 1/2 threads, each Java then PyTorch
 #
-# Java runs with -Xmx1g (training must fit in 1 GB). PyTorch runs with Debian's OpenMP OpenBLAS
+# Java runs with -Xmx1g (training must fit in 1 GB) plus $JAVA_OPTS (e.g. -XX:+UseParallelGC); OUT sets the file. PyTorch runs with Debian's OpenMP OpenBLAS
 # first in LD_LIBRARY_PATH and the machine-wide OpenBLAS overrides removed (see bench_torch.py).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +13,7 @@ cd "$root"
 . .mvn/jdk25.sh
 rounds="${1:-1}"
 reps="${REPS:-5}"
-out=target/bench/compare.jsonl
+out="${OUT:-target/bench/compare.jsonl}"
 mkdir -p target/bench
 [ -f target/dlm4j.jar ] || ./mvnw -q -B -DskipTests package
 load() { cut -d' ' -f1 /proc/loadavg; }
@@ -22,7 +22,7 @@ for round in $(seq "$rounds"); do
   for objective in ar diffusion; do
     for threads in 1 2; do
       l=$(load)
-      "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -Xmx1g -jar target/dlm4j.jar bench \
+      "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -Xmx1g ${JAVA_OPTS:-} -jar target/dlm4j.jar bench \
           --preset reference --objective "$objective" --threads "$threads" --reps "$reps" --warmup 3 --json \
           2>/dev/null | tail -1 | tag "$l" >> "$out"
       l=$(load)
