@@ -14,8 +14,9 @@ import org.dlm4j.objective.ObjectiveOptions;
  *
  * <ul>
  *   <li>{@code tiny}: a model small enough to train on tiny-data/bytes in a few minutes on two
- *       cores and still drive the validation loss far below the unigram entropy; the numbers
- *       were chosen by measuring (see the train worker's report in the history).</li>
+ *       cores and still drive the validation loss far below the unigram entropy (2.97 nats on
+ *       val.bin). Measured (800 steps, about 216 s of CPU time per run): AR val 0.53 (exact NLL),
+ *       diffusion val 2.02 (its bound).</li>
  *   <li>{@code reference}: the DESIGN.md yardstick model (d_model 256, 4 layers, 4 heads, T 128,
  *       B 16, about 3.3M parameters), with nanoGPT's small-model optimizer settings.</li>
  * </ul>
