@@ -43,7 +43,9 @@ class KernelDeterminismTest {
                 float[] r = reference.get(i);
                 float[] f = fast.get(i);
                 for (int j = 0; j < r.length; j++) {
-                    assertThat(f[j]).as("array " + i + " element " + j).isCloseTo(r[j], within(1e-5f));
+                    // 1e-5 absolute, relative for large sums (a parameter gradient of 512 rows is about 25)
+                    float tolerance = 1e-5f * Math.max(1f, Math.abs(r[j]));
+                    assertThat(f[j]).as("array " + i + " element " + j).isCloseTo(r[j], within(tolerance));
                 }
             }
         } finally {

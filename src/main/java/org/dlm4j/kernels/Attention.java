@@ -17,8 +17,9 @@ package org.dlm4j.kernels;
  *   dv_j += sum_i p_ij do_i,   dp_ij = do_i · v_j,   ds_ij = p_ij (dp_ij - sum_j' p_ij' dp_ij')
  *   dq_i += sum_j ds_ij k_j / sqrt(hs),   dk_j += sum_i ds_ij q_i / sqrt(hs)
  * </pre>
- * Each (batch, head) pair is independent and writes disjoint slices, so fast mode runs the pairs
- * in parallel with the same per-pair loops: bit-identical for any thread count.
+ * Each (batch, head) pair is independent and writes disjoint slices. The loops below are the
+ * reference; fast mode runs {@link FastAttention} (blocked small matrix products per pair, pairs in
+ * parallel, masked blocks skipped), bit-identical for any thread count.
  */
 public final class Attention {
     private Attention() {
@@ -28,6 +29,10 @@ public final class Attention {
                                int channels, int numHeads, boolean causal) {
         int headSize = checkHeads(channels, numHeads);
         FlopCounter.attention(2, batch, time, channels, causal);
+        if (KernelMode.fast()) {
+            FastAttention.forward(qkv, out, probs, batch, time, channels, numHeads, causal);
+            return;
+        }
         float scale = 1f / (float) Math.sqrt(headSize);
         int row3 = 3 * channels;
         Rows.run(batch * numHeads, time * time * headSize, (start, end) -> {
@@ -81,6 +86,10 @@ public final class Attention {
                                 int time, int channels, int numHeads, boolean causal) {
         int headSize = checkHeads(channels, numHeads);
         FlopCounter.attention(4, batch, time, channels, causal);
+        if (KernelMode.fast()) {
+            FastAttention.backward(dout, qkv, probs, dqkv, batch, time, channels, numHeads, causal);
+            return;
+        }
         float scale = 1f / (float) Math.sqrt(headSize);
         int row3 = 3 * channels;
         Rows.run(batch * numHeads, time * time * headSize, (start, end) -> {

@@ -1,5 +1,10 @@
 package org.dlm4j.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Softmax cross-entropy over (rows, V) logits with an integer target and a weight per row:
  * <pre>
@@ -12,8 +17,13 @@ package org.dlm4j.kernels;
  *
  * <p>Forward saves one float per row, the log-sum-exp, so backward recomputes the probabilities
  * instead of storing a (rows, V) block. The total is summed in double in row order.
+ *
+ * <p>Fast mode computes each row's max, log-sum-exp and gradient on vectors (VectorMath's exp and lane sums, the same bits compiled or not);
+ * a row is never split, so the bits do not depend on the thread count.
  */
 public final class CrossEntropy {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
     private CrossEntropy() {
     }
 
@@ -37,8 +47,10 @@ public final class CrossEntropy {
                     throw new IllegalArgumentException("target " + target + " at row " + r
                             + " is outside the vocabulary [0, " + vocab + ")");
                 }
-                float max = Softmax.max(logits, r * vocab, vocab);
-                float logSum = Softmax.logSumShifted(logits, r * vocab, vocab, max);
+                boolean fast = KernelMode.fast();
+                float max = fast ? vectorMax(logits, r * vocab, vocab) : Softmax.max(logits, r * vocab, vocab);
+                float logSum = fast ? vectorLogSumShifted(logits, r * vocab, vocab, max)
+                        : Softmax.logSumShifted(logits, r * vocab, vocab, max);
                 logSumExp[r] = max + logSum;
                 losses[r] = (max - logits[r * vocab + target]) + logSum;
             }
@@ -63,11 +75,53 @@ public final class CrossEntropy {
                 float g = scale * w;
                 int base = r * vocab;
                 float lse = logSumExp[r];
+                if (KernelMode.fast()) {
+                    addSoftmax(logits, base, vocab, lse, g, dlogits);
+                    dlogits[base + targets[r]] -= g;
+                    continue;
+                }
                 for (int c = 0; c < vocab; c++) {
                     dlogits[base + c] += g * (float) Math.exp(logits[base + c] - lse);
                 }
                 dlogits[base + targets[r]] -= g;
             }
         });
+    }
+
+    private static float vectorMax(float[] x, int base, int cols) {
+        int whole = cols - cols % LANES;
+        FloatVector maxV = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int c = 0; c < whole; c += LANES) {
+            maxV = maxV.max(FloatVector.fromArray(SPECIES, x, base + c));
+        }
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (int c = whole; c < cols; c++) {
+            max = Math.max(max, x[base + c]);
+        }
+        return max;
+    }
+
+    /** log(sum_c exp(x[base + c] - max)): lane-wise partial sums, then a masked last vector. */
+    private static float vectorLogSumShifted(float[] x, int base, int cols, float max) {
+        int whole = cols - cols % LANES;
+        FloatVector sumV = FloatVector.zero(SPECIES);
+        for (int c = 0; c < whole; c += LANES) {
+            sumV = sumV.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, base + c).sub(max)));
+        }
+        VectorMask<Float> tail = SPECIES.indexInRange(whole, cols);
+        FloatVector last = VectorMath.exp(FloatVector.fromArray(SPECIES, x, base + whole, tail).sub(max));
+        return (float) Math.log(VectorMath.sum(sumV) + VectorMath.sum(last.blend(0f, tail.not())));
+    }
+
+    /** dx[base + c] += g * exp(x[base + c] - lse) for c in [0, cols). */
+    private static void addSoftmax(float[] x, int base, int cols, float lse, float g, float[] dx) {
+        int whole = cols - cols % LANES;
+        for (int c = 0; c < whole; c += LANES) {
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(SPECIES, x, base + c).sub(lse));
+            FloatVector.fromArray(SPECIES, dx, base + c).add(p.mul(g)).intoArray(dx, base + c);
+        }
+        VectorMask<Float> tail = SPECIES.indexInRange(whole, cols);
+        FloatVector p = VectorMath.exp(FloatVector.fromArray(SPECIES, x, base + whole, tail).sub(lse));
+        FloatVector.fromArray(SPECIES, dx, base + whole, tail).add(p.mul(g)).intoArray(dx, base + whole, tail);
     }
 }

@@ -11,7 +11,8 @@ package org.dlm4j.kernels;
  * </pre>
  * Forward saves {@code mean} and {@code rstd} (one float per row) for backward. {@code weight} and
  * {@code bias} may be null (then w = 1, b = 0). The parameter gradients sum over rows in row order
- * for each column (fast mode splits columns), so results do not depend on the thread count.
+ * for each column, so results do not depend on the thread count. The loops below are the reference;
+ * fast mode runs {@link FastLayerNorm} (the same formulas on vectors, rows or columns in parallel).
  */
 public final class LayerNorm {
     private LayerNorm() {
@@ -19,6 +20,10 @@ public final class LayerNorm {
 
     public static void forward(float[] x, float[] weight, float[] bias, float[] out, float[] mean,
                                float[] rstd, int rows, int channels, float eps) {
+        if (KernelMode.fast()) {
+            FastLayerNorm.forward(x, weight, bias, out, mean, rstd, rows, channels, eps);
+            return;
+        }
         Rows.run(rows, channels, (start, end) -> {
             for (int r = start; r < end; r++) {
                 int base = r * channels;
@@ -48,6 +53,15 @@ public final class LayerNorm {
     /** Adds into dx, dweight, dbias (each may be null). */
     public static void backward(float[] dout, float[] x, float[] weight, float[] mean, float[] rstd,
                                 float[] dx, float[] dweight, float[] dbias, int rows, int channels) {
+        if (KernelMode.fast()) {
+            if (dx != null) {
+                FastLayerNorm.backwardInput(dout, x, weight, mean, rstd, dx, rows, channels);
+            }
+            if (dweight != null || dbias != null) {
+                FastLayerNorm.backwardParameters(dout, x, mean, rstd, dweight, dbias, rows, channels);
+            }
+            return;
+        }
         if (dx != null) {
             Rows.run(rows, channels, (start, end) -> {
                 for (int r = start; r < end; r++) {
@@ -91,10 +105,6 @@ public final class LayerNorm {
                 }
             }
         };
-        if (KernelMode.fast()) {
-            Parallel.forRange(channels, 16, columns);
-        } else {
-            columns.run(0, channels);
-        }
+        columns.run(0, channels);
     }
 }

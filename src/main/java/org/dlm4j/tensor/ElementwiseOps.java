@@ -27,15 +27,45 @@ final class ElementwiseOps {
         if (Arrays.equals(a.shape(), b.shape())) {
             return residualAdd(a, b);
         }
+        if (isTrailingPart(b, a)) {
+            return rowBroadcastAdd(a, b, a);
+        }
+        if (isTrailingPart(a, b)) {
+            return rowBroadcastAdd(b, a, a);
+        }
         return binary("add", a, b, (x, y) -> x + y, (x, y) -> 1f, (x, y) -> 1f);
     }
 
     /** Same-shape add (the residual stream's x + f(x)) through the flat kernel. */
     private static Tensor residualAdd(Tensor a, Tensor b) {
-        float[] out = new float[a.size()];
+        float[] out = Workspace.overwritten(a.size());
         Elementwise.addForward(a.data(), b.data(), out, out.length);
         Tensor result = Tensor.result(out, a.shape(), "add", a, b);
         result.onBackward(() -> Elementwise.addBackward(result.grad(), a.gradSink(), b.gradSink(), out.length));
+        return result;
+    }
+
+    /** Whether {@code part}'s shape is a non-empty suffix of {@code whole}'s (e.g. (T, C) of (B, T, C)). */
+    private static boolean isTrailingPart(Tensor part, Tensor whole) {
+        int[] p = part.shape();
+        int[] w = whole.shape();
+        return p.length >= 1 && p.length < w.length && part.size() > 0
+                && Arrays.equals(p, 0, p.length, w, w.length - p.length, w.length);
+    }
+
+    /**
+     * full + part repeated over the leading axes (a bias, or the position table added to every
+     * sequence), through the bias-add kernel: rows = full.size / part.size, cols = part.size.
+     * {@code first} is the left operand, recorded first among the parents.
+     */
+    private static Tensor rowBroadcastAdd(Tensor full, Tensor part, Tensor first) {
+        int cols = part.size();
+        int rows = full.size() / cols;
+        float[] out = Workspace.overwritten(full.size());
+        Elementwise.biasAddForward(full.data(), part.data(), out, rows, cols);
+        Tensor result = first == full ? Tensor.result(out, full.shape(), "add", full, part)
+                : Tensor.result(out, full.shape(), "add", part, full);
+        result.onBackward(() -> Elementwise.biasAddBackward(result.grad(), full.gradSink(), part.gradSink(), rows, cols));
         return result;
     }
 
@@ -53,7 +83,7 @@ final class ElementwiseOps {
 
     static Tensor exp(Tensor x) {
         float[] in = x.data();
-        float[] out = new float[in.length];
+        float[] out = Workspace.floats(in.length);
         for (int i = 0; i < in.length; i++) {
             out[i] = (float) Math.exp(in[i]);
         }
@@ -70,7 +100,7 @@ final class ElementwiseOps {
 
     static Tensor log(Tensor x) {
         float[] in = x.data();
-        float[] out = new float[in.length];
+        float[] out = Workspace.floats(in.length);
         for (int i = 0; i < in.length; i++) {
             out[i] = (float) Math.log(in[i]);
         }
@@ -87,7 +117,7 @@ final class ElementwiseOps {
 
     static Tensor tanh(Tensor x) {
         float[] in = x.data();
-        float[] out = new float[in.length];
+        float[] out = Workspace.floats(in.length);
         for (int i = 0; i < in.length; i++) {
             out[i] = (float) Math.tanh(in[i]);
         }
@@ -106,7 +136,7 @@ final class ElementwiseOps {
         Broadcast map = Broadcast.of(name, a.shape(), b.shape());
         float[] x = a.data();
         float[] y = b.data();
-        float[] out = new float[map.size];
+        float[] out = Workspace.floats(map.size);
         for (int i = 0; i < out.length; i++) {
             out[i] = value.apply(x[map.indexA(i)], y[map.indexB(i)]);
         }

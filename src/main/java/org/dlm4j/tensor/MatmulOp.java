@@ -47,7 +47,7 @@ final class MatmulOp {
         for (int i = 0; i < sa.length - 2; i++) {
             batch *= sa[i];
         }
-        float[] out = new float[batch * m * n];
+        float[] out = Workspace.overwritten(batch * m * n);
         Matmul.ab(batch, a.data(), b.data(), out, m, k, n, false);
         Tensor result = Tensor.result(out, outShape, "matmul", a, b);
         final int batchF = batch;
@@ -65,7 +65,7 @@ final class MatmulOp {
 
     /** (rows, k) x (k, n) where rows folds every leading dim of a. */
     private static Tensor sharedRight(Tensor a, Tensor b, int[] outShape, int rows, int k, int n) {
-        float[] out = new float[rows * n];
+        float[] out = Workspace.overwritten(rows * n);
         Matmul.ab(a.data(), 0, b.data(), 0, out, 0, rows, k, n, false);
         Tensor result = Tensor.result(out, outShape, "matmul", a, b);
         result.onBackward(() -> {
@@ -96,7 +96,7 @@ final class MatmulOp {
         int rows = Tensor.checkShape(Arrays.copyOf(sx, sx.length - 1));
         int[] outShape = sx.clone();
         outShape[outShape.length - 1] = outFeatures;
-        float[] out = new float[rows * outFeatures];
+        float[] out = Workspace.overwritten(rows * outFeatures);
         Matmul.abT(x.data(), 0, weight.data(), 0, out, 0, rows, in, outFeatures, false);
         if (bias != null) {
             Elementwise.biasAddForward(out, bias.data(), out, rows, outFeatures);

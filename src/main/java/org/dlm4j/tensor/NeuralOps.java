@@ -22,7 +22,7 @@ final class NeuralOps {
     static Tensor softmax(Tensor x) {
         int cols = lastDim("softmax", x);
         int rows = x.size() / Math.max(1, cols);
-        float[] out = new float[x.size()];
+        float[] out = Workspace.overwritten(x.size());
         Softmax.forward(x.data(), out, rows, cols);
         Tensor result = Tensor.result(out, x.shape(), "softmax", x);
         result.onBackward(() -> Softmax.backward(out, result.grad(), x.gradSink(), rows, cols));
@@ -32,7 +32,7 @@ final class NeuralOps {
     static Tensor logSoftmax(Tensor x) {
         int cols = lastDim("logSoftmax", x);
         int rows = x.size() / Math.max(1, cols);
-        float[] out = new float[x.size()];
+        float[] out = Workspace.overwritten(x.size());
         Softmax.logForward(x.data(), out, rows, cols);
         Tensor result = Tensor.result(out, x.shape(), "logSoftmax", x);
         result.onBackward(() -> Softmax.logBackward(out, result.grad(), x.gradSink(), rows, cols));
@@ -40,7 +40,7 @@ final class NeuralOps {
     }
 
     static Tensor gelu(Tensor x) {
-        float[] out = new float[x.size()];
+        float[] out = Workspace.overwritten(x.size());
         Gelu.forward(x.data(), out, out.length);
         Tensor result = Tensor.result(out, x.shape(), "gelu", x);
         result.onBackward(() -> Gelu.backward(x.data(), result.grad(), x.gradSink(), out.length));
@@ -59,9 +59,9 @@ final class NeuralOps {
             throw new IllegalArgumentException("layerNorm: eps must be positive, got " + eps);
         }
         int rows = x.size() / Math.max(1, channels);
-        float[] out = new float[x.size()];
-        float[] mean = new float[rows];
-        float[] rstd = new float[rows];
+        float[] out = Workspace.overwritten(x.size());
+        float[] mean = Workspace.overwritten(rows);
+        float[] rstd = Workspace.overwritten(rows);
         LayerNorm.forward(x.data(), data(weight), data(bias), out, mean, rstd, rows, channels, eps);
         Tensor result = weight == null && bias == null ? Tensor.result(out, x.shape(), "layerNorm", x)
                 : weight == null ? Tensor.result(out, x.shape(), "layerNorm", x, bias)
@@ -87,7 +87,7 @@ final class NeuralOps {
         int[] outShape = Arrays.copyOf(shape, shape.length + 1);
         outShape[shape.length] = channels;
         int[] saved = ids.clone();
-        float[] out = new float[ids.length * channels];
+        float[] out = Workspace.overwritten(ids.length * channels);
         Embedding.forward(weight.data(), saved, out, saved.length, numEmbeddings, channels);
         Tensor result = Tensor.result(out, outShape, "embedding", weight);
         result.onBackward(() -> Embedding.backward(result.grad(), saved, weight.gradSink(), saved.length, channels));
@@ -105,8 +105,8 @@ final class NeuralOps {
             throw new IllegalArgumentException("attention: C = " + channels + " is not divisible by numHeads = "
                     + numHeads);
         }
-        float[] out = new float[batch * time * channels];
-        float[] probs = new float[batch * numHeads * time * time];
+        float[] out = Workspace.overwritten(batch * time * channels);
+        float[] probs = Workspace.overwritten(batch * numHeads * time * time);
         Attention.forward(qkv.data(), out, probs, batch, time, channels, numHeads, causal);
         Tensor result = Tensor.result(out, new int[] {batch, time, channels}, causal ? "attention(causal)" : "attention", qkv);
         result.onBackward(() -> Attention.backward(result.grad(), qkv.data(), probs, qkv.gradSink(), batch, time,
@@ -119,7 +119,7 @@ final class NeuralOps {
         if (p == 0f) {
             return x;
         }
-        float[] out = new float[x.size()];
+        float[] out = Workspace.floats(x.size());
         Dropout.forward(x.data(), out, out.length, p, seed);
         Tensor result = Tensor.result(out, x.shape(), "dropout", x);
         result.onBackward(() -> Dropout.backward(result.grad(), x.gradSink(), out.length, p, seed));
@@ -144,8 +144,8 @@ final class NeuralOps {
         }
         int[] savedTargets = targets.clone();
         float[] savedWeights = weights == null ? null : weights.clone();
-        float[] losses = new float[rows];
-        float[] logSumExp = new float[rows];
+        float[] losses = Workspace.floats(rows);
+        float[] logSumExp = Workspace.floats(rows);
         double total = CrossEntropy.forward(logits.data(), savedTargets, savedWeights, losses, logSumExp, rows, vocab);
         Tensor result = Tensor.result(new float[] {(float) (total / normaliser)}, new int[0], "crossEntropy", logits);
         result.onBackward(() -> CrossEntropy.backward(logits.data(), logSumExp, savedTargets, savedWeights,

@@ -62,7 +62,7 @@ final class ReductionOps {
         }
         float factor = average ? 1f / n : 1f;
         float[] in = x.data();
-        float[] out = new float[outer * inner];
+        float[] out = Workspace.floats(outer * inner);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 float sum = 0f;

@@ -64,7 +64,7 @@ final class ShapeOps {
         outShape[a1] = shape[a0];
         int[] source = sourceIndex(shape, a0, a1);
         float[] in = x.data();
-        float[] out = new float[in.length];
+        float[] out = Workspace.floats(in.length);
         for (int i = 0; i < out.length; i++) {
             out[i] = in[source[i]];
         }
@@ -98,7 +98,7 @@ final class ShapeOps {
         int[] outShape = shape.clone();
         outShape[a] = length;
         float[] in = x.data();
-        float[] out = new float[outer * length * inner];
+        float[] out = Workspace.floats(outer * length * inner);
         int block = length * inner;
         for (int o = 0; o < outer; o++) {
             System.arraycopy(in, (o * n + start) * inner, out, o * block, block);

@@ -101,6 +101,17 @@ public class Tensor {
         }
     }
 
+    // ---- workspace ----
+
+    /**
+     * Opens a {@link Workspace} scope on this thread: until it closes, op results and intermediate
+     * gradients are drawn from a reusable pool instead of being allocated. Use with try-with-resources
+     * around one training step; do not read tensors made inside the scope after it closes.
+     */
+    public static Workspace workspace() {
+        return Workspace.open();
+    }
+
     // ---- grad mode ----
 
     /**
@@ -234,7 +245,7 @@ public class Tensor {
                     t.grad = new float[t.data.length];
                 }
             } else {
-                t.grad = new float[t.data.length];
+                t.grad = Workspace.floats(t.data.length);
             }
         }
         grad[0] += 1f;

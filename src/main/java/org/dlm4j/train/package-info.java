@@ -12,5 +12,8 @@
  * temporary file in the target folder and renames it into place. Weights and optimizer state are
  * stored as safetensors ({@link org.dlm4j.train.Safetensors}) so that PyTorch can load them; run
  * metrics are JSON lines ({@link org.dlm4j.train.MetricsLog}).
+ *
+ * <p>{@link org.dlm4j.train.Benchmark} times training and forward steps of a model preset (the
+ * {@code dlm4j bench} command), the counterpart of {@code bench/bench_torch.py}.
  */
 package org.dlm4j.train;
