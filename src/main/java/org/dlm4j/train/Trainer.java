@@ -150,6 +150,31 @@ public final class Trainer {
      * checkpointing on the config's schedule; a run can be continued later with {@link #resume}
      * from its last checkpoint.
      */
+    /**
+     * One optimizer step (loss, backward, clipping, AdamW, zeroGrad) on {@code windows}, returning
+     * the loss. Its tensors live in a {@link Tensor#workspace()} scope, so after the first step
+     * training reuses the same arrays instead of allocating new ones.
+     */
+    private double trainStep(int[] windows, long next, double lr) {
+        try (var workspace = Tensor.workspace()) {
+            model.train(true);
+            Loss loss = objective.loss(model, windows, config.batchSize(), config.contextLength(),
+                    Seeds.step(config.seed(), next));
+            double value = loss.value().item();
+            if (!Double.isFinite(value)) {
+                throw diverged(next, "the training loss is " + value);
+            }
+            loss.value().backward();
+            double norm = optimizer.clipGradNorm(config.gradClip());
+            if (!Double.isFinite(norm)) {
+                throw diverged(next, "the gradient norm is " + norm);
+            }
+            optimizer.step(lr);
+            model.zeroGrad();
+            return value;
+        }
+    }
+
     public Summary runUntil(long lastStep) throws IOException {
         long stop = Math.min(lastStep, config.steps());
         int batchSize = config.batchSize();
@@ -170,20 +195,8 @@ public final class Trainer {
                 long started = System.nanoTime();
                 sampler.nextBatch(windows);
                 long next = step + 1;
-                model.train(true);
-                Loss loss = objective.loss(model, windows, batchSize, length, Seeds.step(config.seed(), next));
-                double value = loss.value().item();
-                if (!Double.isFinite(value)) {
-                    throw diverged(next, "the training loss is " + value);
-                }
-                loss.value().backward();
-                double norm = optimizer.clipGradNorm(config.gradClip());
-                if (!Double.isFinite(norm)) {
-                    throw diverged(next, "the gradient norm is " + norm);
-                }
                 double lr = schedule.at(step);
-                optimizer.step(lr);
-                model.zeroGrad();
+                double value = trainStep(windows, next, lr);
                 step = next;
                 lastTrainLoss = value;
                 trainNanos += System.nanoTime() - started;
