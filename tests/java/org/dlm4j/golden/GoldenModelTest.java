@@ -3,6 +3,7 @@ package org.dlm4j.golden;
 import org.dlm4j.kernels.AdamW;
 import org.dlm4j.kernels.KernelMode;
 import org.dlm4j.kernels.Rng;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.nn.Parameter;
@@ -180,7 +181,7 @@ class GoldenModelTest {
         var config = new TransformerConfig(meta("vocab_size"), length, meta("d_model"), meta("num_layers"),
                 meta("num_heads"), meta("mlp_ratio"), Float.parseFloat(golden.metadata("model.dropout")), causal,
                 Boolean.parseBoolean(golden.metadata("model.bias")),
-                Boolean.parseBoolean(golden.metadata("model.tied_head")));
+                Boolean.parseBoolean(golden.metadata("model.tied_head")), PositionEncoding.LEARNED);
         var model = new Transformer(config, new Rng(1));
         Map<String, Parameter> parameters = model.namedParameters();
         TreeSet<String> stored = new TreeSet<>();

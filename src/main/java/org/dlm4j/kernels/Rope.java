@@ -113,8 +113,8 @@ public final class Rope {
 
     private static int checkShape(int channels, int numHeads, int positionOffset) {
         if (numHeads <= 0 || channels % numHeads != 0) {
-            throw new IllegalArgumentException("rope: channels " + channels + " must be a positive multiple of numHeads "
-                    + numHeads);
+            throw new IllegalArgumentException("rope: channels " + channels + " must be a positive multiple of"
+                    + " numHeads " + numHeads);
         }
         int headSize = channels / numHeads;
         if (headSize % 2 != 0) {
