@@ -53,6 +53,13 @@ class MainTest {
     }
 
     @Test
+    void aMissingCommandPointsToHelpOnce() {
+        Result result = run();
+        assertOneErrorLine(result, 2, "missing command (see dlm4j --help)");
+        assertThat(result.err().split("--help", -1)).hasSize(2);
+    }
+
+    @Test
     void prepareRoundTripsWithEachTokenizer() throws Exception {
         Path text = Files.writeString(dir.resolve("in.txt"), "First doc.\nstill first.\n\nSecond doc 🦊.\n\nThird.\n\nFourth one.\n");
         for (String tokenizer : new String[] {"bytes", "bpe", "gpt2"}) {
