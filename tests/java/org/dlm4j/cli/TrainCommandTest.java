@@ -154,6 +154,27 @@ class TrainCommandTest {
     }
 
     @Test
+    void optionsOfTheOtherObjectiveAFileAsOutAndTooFewStepsForTheWarmupAreRefused() throws IOException {
+        Path out = dir.resolve("out");
+        String o = out.toString();
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--loss-variant", "llada", "--out", o)),
+                "--loss-variant applies only to --objective diffusion, this run is ar");
+        assertOneErrorLine(run(train(micro(), "--objective", "diffusion", "--input-mask-ratio", "0.1", "--out", o)),
+                "--input-mask-ratio applies only to --objective ar, this run is diffusion");
+        // The tiny preset warms up for 30 steps: a short run must say so instead of a bare "warmup < total steps".
+        assertOneErrorLine(run("train", "--objective", "ar", "--steps", "20", "--out", o),
+                "--steps 20 leaves no room after the 30 warmup steps of the config; give a smaller --warmup too");
+        assertOneErrorLine(run("train", "--objective", "ar", "--total-tokens", "40960", "--out", o),
+                "--total-tokens 40960 makes 20 steps, no more than the 30 warmup steps");
+        assertThat(out).doesNotExist();
+
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--out", file.toString())),
+                "output " + file + " exists and is not a folder");
+        assertThat(Files.readString(file)).isEqualTo("x");
+    }
+
+    @Test
     void aDivergingRunExitsNonZeroWithOneLineAndKeepsItsCheckpoint() throws IOException {
         Path out = dir.resolve("run");
         Result result = run(train(micro("--lr", "1e30", "--min-lr", "1e30", "--warmup", "0", "--grad-clip", "0",

@@ -14,6 +14,8 @@ import java.util.concurrent.Callable;
 import org.dlm4j.data.CorpusStats;
 import org.dlm4j.data.PreparedDataset;
 import org.dlm4j.kernels.Parallel;
+import org.dlm4j.objective.Autoregressive;
+import org.dlm4j.objective.MaskedDiffusion;
 import org.dlm4j.train.Checkpoint;
 import org.dlm4j.train.Progress;
 import org.dlm4j.train.TrainConfig;
@@ -234,17 +236,36 @@ public final class TrainCommand implements Callable<Integer> {
         if (!options.isEmpty()) {
             o.set("objective_options", options);
         }
+        if (steps != null && warmup == null && steps <= base.warmupSteps()) {
+            throw usage("--steps " + steps + " leaves no room after the " + base.warmupSteps()
+                    + " warmup steps of the config; give a smaller --warmup too");
+        }
         TrainConfig config = TrainConfigJson.merge(base, o, "command-line options");
+        requireObjectiveOptionsMatch(config.objective());
         if (totalTokens != null) {
             long perStep = (long) config.batchSize() * config.contextLength();
             if (totalTokens < perStep) {
                 throw usage("--total-tokens " + totalTokens + " is less than one step of B*T = " + perStep + " tokens");
+            }
+            if (warmup == null && totalTokens / perStep <= config.warmupSteps()) {
+                throw usage("--total-tokens " + totalTokens + " makes " + totalTokens / perStep + " steps, no more than the "
+                        + config.warmupSteps() + " warmup steps of the config; give a smaller --warmup too");
             }
             ObjectNode budget = f.objectNode();
             budget.put("steps", totalTokens / perStep);
             config = TrainConfigJson.merge(config, budget, "--total-tokens");
         }
         return config;
+    }
+
+    /** Options that only one objective reads are refused for the other instead of being ignored. */
+    private void requireObjectiveOptionsMatch(String runObjective) {
+        if (lossVariant != null && !runObjective.equals(MaskedDiffusion.NAME)) {
+            throw usage("--loss-variant applies only to --objective diffusion, this run is " + runObjective);
+        }
+        if (inputMaskRatio != null && !runObjective.equals(Autoregressive.NAME)) {
+            throw usage("--input-mask-ratio applies only to --objective ar, this run is " + runObjective);
+        }
     }
 
     private static void putIfGiven(ObjectNode node, String key, JsonNode value) {

@@ -1,6 +1,7 @@
 package org.dlm4j.train;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,9 @@ public final class Trainer {
     public static Trainer create(TrainConfig config, PreparedDataset data, Path out, Progress progress)
             throws IOException {
         TrainConfig concrete = concrete(config, data);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("output " + out + " exists and is not a folder");
+        }
         if (!Checkpoint.isEmptyFolder(out)) {
             throw new IllegalArgumentException("output folder " + out + " is not empty; resume the run in it with"
                     + " --resume or choose another folder");
@@ -305,9 +309,12 @@ public final class Trainer {
             if (!Files.isWritable(out)) {
                 throw new IllegalArgumentException("cannot write to output folder " + out);
             }
+        } catch (AccessDeniedException e) {
+            throw new IllegalArgumentException("cannot create output folder " + out + ": permission denied");
         } catch (FileSystemException e) {
+            // NoSuchFileException and its kin carry no reason; say what failed rather than the class name.
             throw new IllegalArgumentException("cannot create output folder " + out + ": "
-                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()));
+                    + (e.getReason() != null ? e.getReason() : "the file system refused to create it"));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot create output folder " + out + ": " + e.getMessage());
         }
