@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,21 @@ class SampleCommandTest {
                 "unknown remasking 'sometimes'");
         assertOneErrorLine(run("sample", "--checkpoint", ar(), "--infill", "a [MASK:2] b"), "needs a diffusion model");
         assertOneErrorLine(run("sample", "--checkpoint", dir.resolve("missing").toString()), "does not exist");
+    }
+
+    @Test
+    void optionsOfTheOtherSamplerAreRefusedNotIgnored() {
+        for (String[] option : new String[][] {{"--steps", "4"}, {"--remasking", "random"}, {"--block-length", "4"},
+                {"--show-steps"}}) {
+            var args = new ArrayList<>(List.of("sample", "--checkpoint", ar(), "--length", "4"));
+            args.addAll(List.of(option));
+            Result result = run(args.toArray(String[]::new));
+            assertOneErrorLine(result, option[0] + " needs a diffusion model; this checkpoint is autoregressive");
+            assertThat(result.exitCode()).isEqualTo(Main.EXIT_USAGE);
+        }
+        assertOneErrorLine(run("sample", "--checkpoint", diffusion(), "--length", "4", "--no-cache"),
+                "--no-cache needs an autoregressive model; this checkpoint is diffusion");
+        assertOneErrorLine(run("sample", "--checkpoint", dir.toString()), "no checkpoint in " + dir);
     }
 
     private static void assertOneErrorLine(Result result, String fragment) {

@@ -1,13 +1,14 @@
 package org.dlm4j.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.dlm4j.data.Tokenizer;
 import org.dlm4j.data.Tokenizers;
+import org.dlm4j.eval.LoadedModel;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.sample.ArSampler;
@@ -19,7 +20,6 @@ import org.dlm4j.sample.KvCacheDecoder;
 import org.dlm4j.sample.NextTokenModel;
 import org.dlm4j.sample.Remasking;
 import org.dlm4j.sample.SamplingOptions;
-import org.dlm4j.train.Checkpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,10 +88,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkOptions();
-        Checkpoint.Loaded loaded = Checkpoint.load(runFolder(checkpoint));
-        Transformer model = new Transformer(loaded.state().config().model(), new Rng(0));
-        loaded.restoreWeights(model);
-        model.train(false);
+        LoadedModel loaded = LoadedModel.load(checkpoint);
+        Transformer model = loaded.model();
+        requireOptionsFor(model.config().causal());
         Tokenizer tokenizer = Tokenizers.byName(loaded.state().data().tokenizer(), tokenizerFile);
         if (tokenizer.vocabSize() != model.config().vocabSize()) {
             throw new IllegalArgumentException("tokenizer '" + tokenizer.name() + "' has " + tokenizer.vocabSize()
@@ -105,9 +104,6 @@ public final class SampleCommand implements Callable<Integer> {
     }
 
     private String sampleAr(Transformer model, Tokenizer tokenizer) {
-        if (infill != null) {
-            throw new IllegalArgumentException("--infill needs a diffusion model; this checkpoint is autoregressive");
-        }
         int[] promptIds = tokenizer.encode(prompt);
         int[] start = promptIds.length == 0 ? new int[] {tokenizer.endOfTextId()} : promptIds;
         int context = model.config().contextLength();
@@ -178,14 +174,18 @@ public final class SampleCommand implements Callable<Integer> {
         }
     }
 
-    /** The run folder whose checkpoint/ to load: DIR itself, or DIR's parent when DIR is the checkpoint folder. */
-    private static Path runFolder(Path dir) {
-        Path absolute = dir.toAbsolutePath().normalize();
-        if (!Files.isDirectory(absolute)) {
-            throw new IllegalArgumentException("checkpoint folder " + dir + " does not exist");
+    /** Options of the other sampler are refused rather than silently ignored (exit 2). */
+    private void requireOptionsFor(boolean causal) {
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        List<String> other = causal
+                ? List.of("--infill", "--steps", "--remasking", "--block-length", "--show-steps")
+                : List.of("--no-cache");
+        for (String option : other) {
+            if (given.hasMatchedOption(option)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + " needs "
+                        + (causal ? "a diffusion model; this checkpoint is autoregressive"
+                                : "an autoregressive model; this checkpoint is diffusion"));
+            }
         }
-        boolean isCheckpointFolder = Files.exists(absolute.resolve(Checkpoint.STATE_FILE))
-                && absolute.getFileName() != null && absolute.getFileName().toString().equals(Checkpoint.FOLDER);
-        return isCheckpointFolder ? absolute.getParent() : absolute;
     }
 }
