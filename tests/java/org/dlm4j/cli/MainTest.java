@@ -87,6 +87,10 @@ class MainTest {
         Path out = dir.resolve("out");
         assertOneErrorLine(run("data", "prepare", dir.resolve("missing.txt").toString(), "--out", out.toString()), 1,
                 "input file " + dir.resolve("missing.txt") + " does not exist");
+        Files.createDirectories(dir.resolve("texts"));
+        assertOneErrorLine(run("data", "prepare", dir.resolve("texts").toString(), "--out", out.toString()), 1,
+                "input file " + dir.resolve("texts") + " is a folder, not a file");
+        Files.delete(dir.resolve("texts"));
         Path bad = Files.write(dir.resolve("bad.txt"), new byte[] {'a', '\n', '\n', (byte) 0xC3, '(', '\n'});
         assertOneErrorLine(run("data", "prepare", bad.toString(), "--out", out.toString()), 1, "is not valid UTF-8");
         Path one = Files.writeString(dir.resolve("one.txt"), "just one paragraph\n");

@@ -16,6 +16,7 @@ import org.dlm4j.data.DatasetMeta;
 import org.dlm4j.data.DatasetWriter;
 import org.dlm4j.data.DocumentSplit;
 import org.dlm4j.data.Gpt2Tokenizer;
+import org.dlm4j.data.InputPaths;
 import org.dlm4j.data.PreparedDataset;
 import org.dlm4j.data.SynthCorpus;
 import org.dlm4j.data.Tokenizer;
@@ -104,9 +105,7 @@ public final class DataCommand implements Runnable {
         }
 
         private static String readUtf8(Path file) {
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("input file " + file + " does not exist");
-            }
+            InputPaths.requireFile(file, "input file");
             try {
                 return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
             } catch (CharacterCodingException e) {

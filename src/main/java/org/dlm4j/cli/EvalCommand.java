@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.dlm4j.data.InputPaths;
 import org.dlm4j.data.MultipleChoice;
 import org.dlm4j.data.PreparedDataset;
 import org.dlm4j.data.TokenFile;
@@ -106,9 +106,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!split.equals("val") && !split.equals("train")) {
             throw new CommandLine.ParameterException(commandLine, "--split must be val or train, got '" + split + "'");
         }
-        if (!Files.isDirectory(data)) {
-            throw new IllegalArgumentException("data folder " + data + " does not exist");
-        }
+        InputPaths.requireFolder(data, "data folder", "");
         LoadedModel loaded = LoadedModel.load(path);
         LikelihoodResult result;
         try (PreparedDataset dataset = PreparedDataset.open(data)) {

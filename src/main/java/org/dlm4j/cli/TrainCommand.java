@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.Console;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.dlm4j.data.CorpusStats;
+import org.dlm4j.data.InputPaths;
 import org.dlm4j.data.PreparedDataset;
 import org.dlm4j.kernels.Parallel;
 import org.dlm4j.objective.Autoregressive;
@@ -154,9 +154,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (printEvery <= 0) {
             throw usage("--print-every must be positive, got " + printEvery);
         }
-        if (!Files.isDirectory(data)) {
-            throw new IllegalArgumentException("data folder " + data + " does not exist (make one with dlm4j data prepare)");
-        }
+        InputPaths.requireFolder(data, "data folder", "make one with dlm4j data prepare");
         Console console = System.console();
         Progress progress = new Progress(spec.commandLine().getOut(), console != null && console.isTerminal(), printEvery);
         try (PreparedDataset dataset = PreparedDataset.open(data)) {

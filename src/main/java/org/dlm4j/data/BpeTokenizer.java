@@ -184,9 +184,7 @@ public final class BpeTokenizer implements Tokenizer {
     }
 
     public static BpeTokenizer load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("BPE tokenizer file " + file + " does not exist");
-        }
+        InputPaths.requireFile(file, "BPE tokenizer file");
         FileFormat format;
         try {
             format = Json.MAPPER.readValue(file.toFile(), FileFormat.class);

@@ -67,9 +67,7 @@ public record DatasetMeta(
     /** Reads {@code dir/meta.json}; every problem becomes one line naming the file. */
     public static DatasetMeta read(Path dir) {
         Path file = dir.resolve(FILE_NAME);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("dataset meta file " + file + " does not exist");
-        }
+        InputPaths.requireFile(file, "dataset meta file");
         try {
             return Json.MAPPER.readValue(file.toFile(), DatasetMeta.class);
         } catch (IOException e) {

@@ -54,9 +54,7 @@ public record MultipleChoice(
 
     /** Reads a JSONL file; blank lines are skipped; any bad line fails with its file and line number. */
     public static List<MultipleChoice> readJsonl(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("multiple-choice file " + file + " does not exist");
-        }
+        InputPaths.requireFile(file, "multiple-choice file");
         var items = new ArrayList<MultipleChoice>();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;

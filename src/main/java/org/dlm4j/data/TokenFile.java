@@ -42,9 +42,7 @@ public final class TokenFile implements AutoCloseable {
 
     /** Maps {@code path} read-only; fails with a one-line message naming the file when it is missing or malformed. */
     public static TokenFile open(Path path, TokenDtype dtype) {
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("token file " + path + " does not exist");
-        }
+        InputPaths.requireFile(path, "token file");
         long bytes;
         try {
             bytes = Files.size(path);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.dlm4j.data.InputPaths;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.objective.Objective;
@@ -31,9 +32,7 @@ public record LoadedModel(Transformer model, Objective objective, Checkpoint.Sta
                         + Checkpoint.FOLDER + "' inside its run folder; pass the run folder with --run");
             }
             run = parent;
-        } else if (!Files.isDirectory(path)) {
-            throw new IllegalArgumentException("checkpoint " + path + " does not exist");
-        } else if (!Checkpoint.exists(path)) {
+        } else if (!Checkpoint.exists(InputPaths.requireFolder(path, "checkpoint", ""))) {
             throw new IllegalArgumentException("no checkpoint in " + path + " (expected " + Checkpoint.STATE_FILE
                     + " there or a " + Checkpoint.FOLDER + "/ folder)");
         }

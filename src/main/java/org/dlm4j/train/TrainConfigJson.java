@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 
+import org.dlm4j.data.InputPaths;
 import org.dlm4j.model.PositionEncoding;
 
 /**
@@ -103,6 +104,7 @@ public final class TrainConfigJson {
 
     /** Reads a partial config file (a JSON object) as a tree. */
     public static JsonNode readOverrides(Path file) {
+        InputPaths.requireFile(file, "config file");
         try {
             JsonNode tree = JSON.readTree(Files.readString(file));
             if (tree == null || !tree.isObject()) {
