@@ -139,6 +139,13 @@ class TrainCommandTest {
         Path config = Files.writeString(dir.resolve("c.json"), "{\"model\": {\"d_modle\": 8}}");
         assertOneErrorLine(run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o)),
                 "unknown key 'd_modle' (at model.d_modle)");
+        Files.writeString(config, "{\"model\": {\"d_model\": \"wide\"}}");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o)),
+                "not a valid `int` value (at model.d_model)");
+        Files.writeString(config, "{\"steps\": 3");
+        Result truncated = run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o));
+        assertOneErrorLine(truncated, "config file " + config + " is not valid JSON: Unexpected end-of-input");
+        assertThat(truncated.err()).doesNotContain("Source:").doesNotContain("start marker");
         assertThat(out).doesNotExist();
 
         Path file = Files.writeString(dir.resolve("file"), "x");

@@ -39,6 +39,9 @@ class MultipleChoiceTest {
                 .hasMessageContaining("label").hasMessageNotContaining("\n");
         Files.writeString(file, "{\"id\":\"x\",\n");
         assertThatThrownBy(() -> MultipleChoice.readJsonl(file)).hasMessageStartingWith(file + " line 1: ");
+        Files.writeString(file, "{\"id\":\"x\"\n");
+        assertThatThrownBy(() -> MultipleChoice.readJsonl(file))
+                .hasMessage(file + " line 1: Unexpected end-of-input: expected close marker for Object");
         assertThatThrownBy(() -> MultipleChoice.readJsonl(dir.resolve("none.jsonl"))).hasMessageContaining("does not exist");
     }
 }

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.util.regex.Pattern;
 
-/** The package's Jackson set-up: strict on read, stable field order on write, one-line error text. */
-final class Json {
+/**
+ * The package's Jackson set-up: strict on read, stable field order on write, one-line error text
+ * ({@link #oneLine} is public so that every layer's JSON errors read the same).
+ */
+public final class Json {
     /** Fails on unknown fields (a typo in a hand-edited file) and on missing required ones; pretty-prints on write. */
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -17,16 +21,23 @@ final class Json {
     /** Writes compactly, one JSON value per line (for JSONL). */
     static final ObjectMapper COMPACT = MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
 
+    /** Jackson's "(start marker at [Source: ...; line: 1, column: 1])": noise in a one-line error. */
+    private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)");
+
     private Json() {
     }
 
-    /** Jackson's message without the source-location lines it appends, so it fits an error line. */
-    static String oneLine(IOException e) {
+    /**
+     * Jackson's message without the source-location lines it appends, and without the
+     * "(start marker at [Source: REDACTED ...])" it puts inside some messages, so it fits an error line.
+     */
+    public static String oneLine(IOException e) {
         String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
         if (message == null) {
             return e.getClass().getSimpleName();
         }
         int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).strip();
+        String first = newline < 0 ? message : message.substring(0, newline);
+        return START_MARKER.matcher(first).replaceAll("").strip();
     }
 }

@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 import org.dlm4j.data.InputPaths;
+import org.dlm4j.data.Json;
 import org.dlm4j.model.PositionEncoding;
 
 /**
@@ -171,12 +172,12 @@ public final class TrainConfigJson {
         if (cause instanceof IllegalArgumentException illegal) {
             return rootMessage(illegal);
         }
-        String message = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+        String message = Json.oneLine(e);
         if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
             return "unknown key '" + unknown.getPropertyName() + "'" + location(unknown);
         }
         if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            return message + " (at " + mapping.getPathReference() + ")";
+            return message + location(mapping);
         }
         return message;
     }
