@@ -115,7 +115,7 @@ class EvalCommandTest {
                 "{\"id\":\"a\",\"context\":\"c\",\"endings\":[\"x\",\"y\"],\"label\":0}\n{\"id\": \"b\", \"context\": \n");
         assertOneErrorLine(run("eval", "mc", "--run", arRun.toString(), "--file", malformed.toString()), 1, "line 2");
 
-        // a dataset whose ids reach beyond the byte model's 258 ids
+        // a dataset with another vocabulary than the byte model's 258 ids
         Path wide = dir.resolve("wide");
         Files.createDirectories(wide);
         int[] tokens = new int[200];
@@ -124,6 +124,31 @@ class EvalCommandTest {
         TokenFile.write(wide.resolve("val.bin"), tokens, TokenDtype.UINT16);
         new DatasetMeta("bytes", null, 400, "uint16", 257, 256, 200, 200, 1, 1).write(wide);
         assertOneErrorLine(run("eval", "--run", arRun.toString(), "--data", wide.toString()), 1,
-                "id 300 at position 150, outside the model's vocabulary [0, 258)");
+                "data " + wide + " uses tokenizer 'bytes' (vocab 400), the checkpoint was trained with 'bytes' (vocab 258)");
+    }
+
+    @Test
+    void aBpeModelIsNotScoredOnByteDataNorSampledWithoutItsTokenizer() {
+        Path bpe = dir.resolve("bpe-data");
+        Result prepared = run("data", "prepare", "tiny-data/stories-val.txt", "--documents", "LINE", "--tokenizer", "bpe",
+                "--vocab-size", "270", "--out", bpe.toString());
+        assertThat(prepared.exitCode()).as(prepared.err()).isZero();
+        Path bpeRun = dir.resolve("bpe-run");
+        Result trained = run("train", "--objective", "ar", "--data", bpe.toString(), "--out", bpeRun.toString(),
+                "--d-model", "16", "--layers", "1", "--heads", "2", "--context", "16", "--batch-size", "2",
+                "--steps", "2", "--warmup", "1", "--eval-batches", "1");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        // byte ids (< 258) all fit the bpe model's 270: without the check this printed a meaningless NLL
+        assertOneErrorLine(run("eval", "--run", bpeRun.toString(), "--max-tokens", "64"), 1,
+                "data tiny-data/bytes uses tokenizer 'bytes' (vocab 258), the checkpoint was trained with 'bpe' (vocab 270)");
+        Result scored = run("eval", "--run", bpeRun.toString(), "--max-tokens", "64", "--data", bpe.toString());
+        assertThat(scored.exitCode()).as(scored.err()).isZero();
+        assertOneErrorLine(run("eval", "mc", "--run", bpeRun.toString(), "--file", "tiny-data/mc-val.jsonl", "--data",
+                "tiny-data/bytes"), 1, "uses tokenizer 'bytes' (vocab 258)");
+        assertOneErrorLine(run("sample", "--checkpoint", bpeRun.toString(), "--length", "4"), 2,
+                "pass its dataset's tokenizer.json with --tokenizer-file FILE");
+        Result sampled = run("sample", "--checkpoint", bpeRun.toString(), "--length", "4", "--tokenizer-file",
+                bpe.resolve("tokenizer.json").toString());
+        assertThat(sampled.exitCode()).as(sampled.err()).isZero();
     }
 }

@@ -110,6 +110,7 @@ public final class EvalCommand implements Callable<Integer> {
         LoadedModel loaded = LoadedModel.load(path);
         LikelihoodResult result;
         try (PreparedDataset dataset = PreparedDataset.open(data)) {
+            requireTrainedOn(dataset, data, loaded);
             TokenFile file = split.equals("val") ? dataset.val() : dataset.train();
             result = LikelihoodEvaluator.evaluate(loaded.model(), loaded.objective(), file, options);
         }
@@ -121,6 +122,20 @@ public final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /**
+     * Refuses a dataset tokenized differently from the checkpoint's training data: its ids would still
+     * fit a larger vocabulary (bytes under a bpe model) and give a meaningless number instead of an error.
+     */
+    static void requireTrainedOn(PreparedDataset dataset, Path folder, LoadedModel loaded) {
+        String tokenizer = loaded.state().data().tokenizer();
+        int vocabSize = loaded.state().data().vocabSize();
+        if (!dataset.meta().tokenizer().equals(tokenizer) || dataset.meta().vocabSize() != vocabSize) {
+            throw new IllegalArgumentException("data " + folder + " uses tokenizer '" + dataset.meta().tokenizer()
+                    + "' (vocab " + dataset.meta().vocabSize() + "), the checkpoint was trained with '" + tokenizer
+                    + "' (vocab " + vocabSize + "); pass its dataset with --data DIR");
+        }
     }
 
     private void printLikelihood(PrintWriter out, LoadedModel loaded, LikelihoodResult r) {
@@ -241,10 +256,7 @@ public final class EvalCommand implements Callable<Integer> {
             String name = loaded.state().data().tokenizer();
             if (data != null) {
                 try (PreparedDataset dataset = PreparedDataset.open(data)) {
-                    if (!dataset.meta().tokenizer().equals(name)) {
-                        throw new IllegalArgumentException("data " + data + " uses tokenizer '"
-                                + dataset.meta().tokenizer() + "', the checkpoint was trained with '" + name + "'");
-                    }
+                    requireTrainedOn(dataset, data, loaded);
                     return dataset.tokenizer();
                 }
             }

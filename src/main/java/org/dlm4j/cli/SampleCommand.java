@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.dlm4j.data.BpeTokenizer;
 import org.dlm4j.data.Tokenizer;
 import org.dlm4j.data.Tokenizers;
 import org.dlm4j.eval.LoadedModel;
@@ -91,7 +92,12 @@ public final class SampleCommand implements Callable<Integer> {
         LoadedModel loaded = LoadedModel.load(checkpoint);
         Transformer model = loaded.model();
         requireOptionsFor(model.config().causal());
-        Tokenizer tokenizer = Tokenizers.byName(loaded.state().data().tokenizer(), tokenizerFile);
+        String tokenizerName = loaded.state().data().tokenizer();
+        if (tokenizerName.equals(BpeTokenizer.NAME) && tokenizerFile == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the checkpoint uses a bpe tokenizer;"
+                    + " pass its dataset's tokenizer.json with --tokenizer-file FILE");
+        }
+        Tokenizer tokenizer = Tokenizers.byName(tokenizerName, tokenizerFile);
         if (tokenizer.vocabSize() != model.config().vocabSize()) {
             throw new IllegalArgumentException("tokenizer '" + tokenizer.name() + "' has " + tokenizer.vocabSize()
                     + " ids but the model has " + model.config().vocabSize());
