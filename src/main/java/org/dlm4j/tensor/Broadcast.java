@@ -92,22 +92,6 @@ final class Broadcast {
             strides[i] = d == 1 ? 0 : stride;
             stride *= d;
         }
-        int size = Tensor.checkShape(out);
-        int[] map = new int[size];
-        int[] counter = new int[rank];
-        int index = 0;
-        for (int flat = 0; flat < size; flat++) {
-            map[flat] = index;
-            for (int axis = rank - 1; axis >= 0; axis--) {
-                counter[axis]++;
-                index += strides[axis];
-                if (counter[axis] < out[axis]) {
-                    break;
-                }
-                index -= strides[axis] * out[axis];
-                counter[axis] = 0;
-            }
-        }
-        return map;
+        return StridedIndex.gatherMap(out, strides);
     }
 }

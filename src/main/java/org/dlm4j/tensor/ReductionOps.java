@@ -52,14 +52,8 @@ final class ReductionOps {
         if (average && n == 0) {
             throw new IllegalArgumentException("mean over axis " + axis + " of size 0");
         }
-        int outer = 1;
-        for (int i = 0; i < a; i++) {
-            outer *= shape[i];
-        }
-        int inner = 1;
-        for (int i = a + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
+        int outer = StridedIndex.outer(shape, a);
+        int inner = StridedIndex.inner(shape, a);
         float factor = average ? 1f / n : 1f;
         float[] in = x.data();
         float[] out = Workspace.floats(outer * inner);

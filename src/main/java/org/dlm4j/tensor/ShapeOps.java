@@ -86,14 +86,8 @@ final class ShapeOps {
             throw new IllegalArgumentException("narrow: [" + start + ", " + (start + length) + ") is outside axis "
                     + a + " of size " + shape[a]);
         }
-        int outer = 1;
-        for (int i = 0; i < a; i++) {
-            outer *= shape[i];
-        }
-        int inner = 1;
-        for (int i = a + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
+        int outer = StridedIndex.outer(shape, a);
+        int inner = StridedIndex.inner(shape, a);
         int n = shape[a];
         int[] outShape = shape.clone();
         outShape[a] = length;
@@ -135,22 +129,6 @@ final class ShapeOps {
         int[] outStrides = strides.clone(); // stride in x of each output axis
         outStrides[a0] = strides[a1];
         outStrides[a1] = strides[a0];
-        int size = Tensor.checkShape(shape);
-        int[] map = new int[size];
-        int[] counter = new int[rank];
-        int index = 0;
-        for (int flat = 0; flat < size; flat++) {
-            map[flat] = index;
-            for (int axis = rank - 1; axis >= 0; axis--) {
-                counter[axis]++;
-                index += outStrides[axis];
-                if (counter[axis] < outShape[axis]) {
-                    break;
-                }
-                index -= outStrides[axis] * outShape[axis];
-                counter[axis] = 0;
-            }
-        }
-        return map;
+        return StridedIndex.gatherMap(outShape, outStrides);
     }
 }
