@@ -127,7 +127,8 @@ public final class AtomicOutput {
         }
     }
 
-    static void deleteRecursively(Path path) throws IOException {
+    /** Deletes {@code path} and everything below it; a path that does not exist is left as is. */
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

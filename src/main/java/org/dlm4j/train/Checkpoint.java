@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -16,11 +15,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
+import org.dlm4j.data.AtomicOutput;
+import org.dlm4j.data.Json;
 import org.dlm4j.data.SamplerPosition;
 import org.dlm4j.nn.Module;
 import org.dlm4j.nn.Parameter;
@@ -192,8 +191,7 @@ public final class Checkpoint {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("checkpoint file " + file + " is missing");
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("checkpoint file " + file + " is not valid JSON: "
-                    + String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""));
+            throw new IllegalArgumentException("checkpoint file " + file + " is not valid JSON: " + Json.oneLine(e));
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("checkpoint file " + file + " is not a JSON object");
@@ -216,8 +214,7 @@ public final class Checkpoint {
             }
             return new State(config, step, tokens, sampler, data);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("checkpoint file " + file + " is malformed: "
-                    + String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""));
+            throw new IllegalArgumentException("checkpoint file " + file + " is malformed: " + Json.oneLine(e));
         }
     }
 
@@ -237,17 +234,8 @@ public final class Checkpoint {
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+    private static void deleteTree(Path root) throws IOException {
+        AtomicOutput.deleteRecursively(root);
     }
 
     /** Whether {@code folder} holds no entries (a missing folder counts as empty). */
