@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.dlm4j.data.MultipleChoice;
 import org.dlm4j.data.PreparedDataset;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,22 @@ class MainTest {
         Result result = run();
         assertOneErrorLine(result, 2, "missing command (see dlm4j --help)");
         assertThat(result.err().split("--help", -1)).hasSize(2);
+    }
+
+    @Test
+    void runningOutOfMemoryIsOneLineNotAStackTrace() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // 64 MB cannot hold the reference model's activations for 64 windows of 128 tokens
+        Process child = new ProcessBuilder(java, "-Xmx64m", "--add-modules=jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench", "--preset", "reference",
+                "--batch-size", "64", "--reps", "1", "--steps", "1", "--warmup", "0")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).isEqualTo(Main.EXIT_FAILURE);
+        String errorLines = err.lines().filter(line -> !line.startsWith("WARNING: Using incubator modules"))
+                .reduce("", (a, b) -> a + b + "\n");
+        assertOneErrorLine(new Result(child.exitValue(), "", errorLines), 1, "out of memory (Java heap of");
     }
 
     @Test

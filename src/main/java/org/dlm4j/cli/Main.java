@@ -41,7 +41,15 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams and returns the exit code (tests call this). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         var commandLine = commandLine(out, err);
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands Errors through; by the time it reaches here the failed command's arrays are garbage.
+            err.println("dlm4j: error: out of memory (Java heap of " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB); use a smaller model, batch or context, or a larger heap: JAVA_TOOL_OPTIONS=-Xmx<size>");
+            err.flush();
+            return EXIT_FAILURE;
+        }
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
