@@ -128,6 +128,23 @@ class EvalCommandTest {
     }
 
     @Test
+    void samplesAndAntitheticAreRefusedForAnExactEstimator() {
+        assertOneErrorLine(run("eval", "--run", arRun.toString(), "--samples", "4", "--max-tokens", "64"), 2,
+                "--samples applies only to the Monte Carlo bounds (paper, llada, mdlm); estimator 'exact' is exact");
+        assertOneErrorLine(run("eval", "--run", arRun.toString(), "--antithetic", "--max-tokens", "64"), 2,
+                "--antithetic applies only to the Monte Carlo bounds");
+        assertOneErrorLine(run("eval", "--run", dlmRun.toString(), "--estimator", "chain-rule", "--samples", "2",
+                "--max-tokens", "64"), 2, "estimator 'chain-rule' is exact");
+        assertOneErrorLine(run("eval", "mc", "--run", dlmRun.toString(), "--file", "tiny-data/mc-val.jsonl",
+                "--chain-rule", "--samples", "2"), 2, "estimator 'chain-rule' is exact");
+        // the estimator's own check comes first: 'exact' on a diffusion model is the wrong estimator, not the wrong K
+        assertOneErrorLine(run("eval", "--run", dlmRun.toString(), "--estimator", "exact", "--samples", "2"), 1,
+                "'exact' is for AR");
+        Result bound = run("eval", "--run", dlmRun.toString(), "--samples", "2", "--antithetic", "--max-tokens", "64");
+        assertThat(bound.exitCode()).as(bound.err()).isZero();
+    }
+
+    @Test
     void aBpeModelIsNotScoredOnByteDataNorSampledWithoutItsTokenizer() {
         Path bpe = dir.resolve("bpe-data");
         Result prepared = run("data", "prepare", "tiny-data/stories-val.txt", "--documents", "LINE", "--tokenizer", "bpe",

@@ -108,6 +108,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         InputPaths.requireFolder(data, "data folder", "");
         LoadedModel loaded = LoadedModel.load(path);
+        requireMonteCarloForSamples(commandLine, options.estimator(), loaded);
         LikelihoodResult result;
         try (PreparedDataset dataset = PreparedDataset.open(data)) {
             requireTrainedOn(dataset, data, loaded);
@@ -122,6 +123,24 @@ public final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /**
+     * {@code --samples} and {@code --antithetic} shape the Monte Carlo bounds; with an exact estimator
+     * (AR's exact NLL, chain-rule) they would be silently ignored, so they are refused (exit 2).
+     */
+    static void requireMonteCarloForSamples(CommandLine commandLine, Estimator chosen, LoadedModel loaded) {
+        Estimator estimator = chosen == null ? Estimator.defaultFor(loaded.objective()) : chosen;
+        estimator.requireValidFor(loaded.objective());
+        if (estimator.monteCarlo()) {
+            return;
+        }
+        for (String option : List.of("--samples", "--antithetic")) {
+            if (commandLine.getParseResult().hasMatchedOption(option)) {
+                throw new CommandLine.ParameterException(commandLine, option + " applies only to the Monte Carlo"
+                        + " bounds (paper, llada, mdlm); estimator '" + estimator.label() + "' is exact");
+            }
+        }
     }
 
     /**
@@ -239,6 +258,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
             List<MultipleChoice> items = MultipleChoice.readJsonl(file);
             LoadedModel loaded = LoadedModel.load(path);
+            requireMonteCarloForSamples(commandLine, options.estimator(), loaded);
             Tokenizer tokenizer = tokenizer(loaded);
             McResult result = MultipleChoiceEvaluator.evaluate(loaded.model(), loaded.objective(), items, tokenizer,
                     options);
