@@ -192,6 +192,18 @@ class TrainCommandTest {
     }
 
     @Test
+    void aNewRunThatFailsBeforeItsFirstCheckpointLeavesNoFolder() throws IOException {
+        Path out = dir.resolve("run");
+        Result result = run(train(micro("--lr", "1e30", "--min-lr", "1e30", "--warmup", "0", "--grad-clip", "0",
+                "--checkpoint-interval", "100"), "--objective", "ar", "--out", out.toString()));
+        assertOneErrorLine(result, "no checkpoint had been written yet");
+        // config.json and metrics.jsonl alone would block both a new run (not empty) and --resume (no checkpoint)
+        assertThat(out).doesNotExist();
+        Result again = run(train(micro(), "--objective", "ar", "--out", out.toString()));
+        assertThat(again.exitCode()).as(again.err()).isZero();
+    }
+
+    @Test
     void tooShortDataIsRefused() throws IOException {
         Path text = Files.writeString(dir.resolve("t.txt"), "a short story.\n\nanother one.\n\nthe end.\n\nval.\n");
         Path data = dir.resolve("data");

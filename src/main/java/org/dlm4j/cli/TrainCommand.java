@@ -175,7 +175,15 @@ public final class TrainCommand implements Callable<Integer> {
                         + " steps); nothing to do");
                 return Main.EXIT_OK;
             }
-            Trainer.Summary summary = trainer.run();
+            Trainer.Summary summary;
+            try {
+                summary = trainer.run();
+            } catch (RuntimeException | Error e) {
+                if (!resume) {
+                    Trainer.discardUnstarted(out);
+                }
+                throw e;
+            }
             double entropy = CorpusStats.unigramEntropy(dataset.val());
             spec.commandLine().getOut().println(String.format(Locale.ROOT,
                     "done: %d steps, %,d tokens, train loss %.4f, val loss %.4f (val unigram entropy %.4f),"

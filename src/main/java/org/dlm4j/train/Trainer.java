@@ -112,6 +112,23 @@ public final class Trainer {
     }
 
     /**
+     * Removes what {@link #create} and the first steps wrote into {@code out} when the run failed before
+     * its first checkpoint (out of memory, an I/O error): such a folder could neither be resumed (no
+     * checkpoint) nor reused (not empty). A run with a checkpoint is left alone; so is anything else the
+     * folder holds, and the folder itself unless it ends up empty.
+     */
+    public static void discardUnstarted(Path out) throws IOException {
+        if (Checkpoint.exists(out)) {
+            return;
+        }
+        Files.deleteIfExists(out.resolve(CONFIG_FILE));
+        Files.deleteIfExists(out.resolve(METRICS_FILE));
+        if (Checkpoint.isEmptyFolder(out)) {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /**
      * Continues the run in {@code out} from its checkpoint. {@code requested} (null: take the
      * checkpoint's) must equal the checkpoint's config once made concrete for {@code data};
      * otherwise a one-line error names the first differing field. Metrics past the checkpoint's
