@@ -2,8 +2,13 @@ package org.dlm4j.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -43,7 +48,7 @@ public final class AtomicOutput {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + out + ": " + reason(e), e);
         } catch (RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -85,7 +90,7 @@ public final class AtomicOutput {
             deleteRecursively(temp);
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + out + ": " + reason(e), e);
         } catch (RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -105,7 +110,7 @@ public final class AtomicOutput {
                     throw new IllegalArgumentException("output folder " + target + " is not empty (use --force to replace it)");
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + target + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot list " + target + ": " + reason(e), e);
             }
         }
     }
@@ -116,8 +121,30 @@ public final class AtomicOutput {
             Files.createDirectories(parent);
             return Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary folder in " + parent + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + target + ": " + reason(e), e);
         }
+    }
+
+    /**
+     * Why a file operation failed, as a phrase for an error line: "permission denied", the operating
+     * system's reason, or (for exceptions that carry only a path, such as NoSuchFileException)
+     * what went wrong with which path, instead of a bare path or class name.
+     */
+    public static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException fs) {
+            String file = fs.getFile() != null ? fs.getFile() : "?";
+            return switch (fs) {
+                case NoSuchFileException missing -> "no such file or folder: " + file;
+                case FileAlreadyExistsException exists -> file + (Files.isDirectory(Path.of(file))
+                        ? " already exists" : " exists and is not a folder");
+                case NotDirectoryException notFolder -> file + " is not a folder";
+                default -> fs.getReason() != null ? fs.getReason() : "failed on " + file;
+            };
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Temporary folders are created owner-only (rwx------); the finished output should not stay that way. */

@@ -1,13 +1,12 @@
 package org.dlm4j.train;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.dlm4j.data.AtomicOutput;
 import org.dlm4j.data.DataConstrainedSampler;
 import org.dlm4j.data.PreparedDataset;
 import org.dlm4j.data.ValidationBatches;
@@ -326,14 +325,8 @@ public final class Trainer {
             if (!Files.isWritable(out)) {
                 throw new IllegalArgumentException("cannot write to output folder " + out);
             }
-        } catch (AccessDeniedException e) {
-            throw new IllegalArgumentException("cannot create output folder " + out + ": permission denied");
-        } catch (FileSystemException e) {
-            // NoSuchFileException and its kin carry no reason; say what failed rather than the class name.
-            throw new IllegalArgumentException("cannot create output folder " + out + ": "
-                    + (e.getReason() != null ? e.getReason() : "the file system refused to create it"));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot create output folder " + out + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot create output folder " + out + ": " + AtomicOutput.reason(e));
         }
     }
 }
