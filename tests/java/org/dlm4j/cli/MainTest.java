@@ -109,6 +109,10 @@ class MainTest {
         assertOneErrorLine(run("data", "prepare", dir.resolve("texts").toString(), "--out", out.toString()), 1,
                 "input file " + dir.resolve("texts") + " is a folder, not a file");
         Files.delete(dir.resolve("texts"));
+        Path blocker = Files.writeString(dir.resolve("blocker"), "x");
+        assertOneErrorLine(run("data", "synth", "--stories", "10", "--out", blocker.resolve("sub").toString()), 1,
+                "cannot write " + blocker.resolve("sub") + ": " + blocker + " exists and is not a folder");
+        Files.delete(blocker);
         Path bad = Files.write(dir.resolve("bad.txt"), new byte[] {'a', '\n', '\n', (byte) 0xC3, '(', '\n'});
         assertOneErrorLine(run("data", "prepare", bad.toString(), "--out", out.toString()), 1, "is not valid UTF-8");
         Path one = Files.writeString(dir.resolve("one.txt"), "just one paragraph\n");
