@@ -13,6 +13,7 @@ them as safetensors files (written by hand here: json + numpy, no safetensors pa
     tests/resources/golden/block.safetensors   one pre-LN transformer block
     tests/resources/golden/model.safetensors   a whole tiny transformer: AR and masked diffusion
     tests/resources/golden/model_tied.safetensors   the same with the head tied to the token table
+    tests/resources/golden/model_rope.safetensors   the same with rotary positions instead of a table
 
 Both carry __metadata__ {"magic": "dlm4j-golden", "version": "1",
 "generator": "make_golden.py", "torch": <version>, ...per-op parameters}. Bump VERSION
@@ -59,12 +60,18 @@ ops.safetensors names (shapes in brackets):
   matmul.a [2,3,4] matmul.b [2,4,5] out = a @ b [2,3,5]   matmul.out matmul.dout matmul.da matmul.db
   transpose_matmul.a [2,3,4] transpose_matmul.b [2,5,4]   out = a @ b.transpose(1, 2) [2,3,5]
       transpose_matmul.out transpose_matmul.dout transpose_matmul.da transpose_matmul.db
+  rope.qkv [2,5,24]                 B=2, T=5, C=8, H=2 heads, hs=4; rotary position embedding of q
+      and k (GPT-NeoX / LLaMA rotate_half form), v unchanged: for each head vector x, half = hs/2,
+      inv_freq_i = 10000^(-2i/hs), angle = t * inv_freq_i (positions t = 0..T-1),
+      out[i] = x[i] cos - x[i+half] sin, out[i+half] = x[i] sin + x[i+half] cos   out [2,5,24]
+      rope.out rope.dout rope.dqkv   (drawn after adamw, so adding it left every other entry as it was)
   adamw.param0 [10]  adamw.grads [3,10] (the gradient used at steps 1, 2, 3)
       adamw.params_after [3,10] (row s: the parameters after step s+1, torch.optim.AdamW)
       adamw.m_after [10] adamw.v_after [10] (first and second moments after step 3)
       hyper-parameters in metadata: adamw.lr, adamw.beta1, adamw.beta2, adamw.eps,
       adamw.weight_decay
-  Metadata also records sum.axis, mean.axis, layer_norm.eps, attention.heads.
+  Metadata also records sum.axis, mean.axis, layer_norm.eps, attention.heads, rope.heads, rope.base,
+  rope.position_offset.
 
 block.safetensors: one pre-LN block as SPEC.md (C=32, H=4, T=8, B=2, mlp ratio 4, no
 dropout): x = x + attn(ln1(x)); x = x + mlp(ln2(x)), mlp = fc -> gelu(tanh) -> proj.
@@ -116,6 +123,12 @@ model_tied.safetensors: the same layout for the same config with tied_head true 
 model.tied_head "true"): no head.weight; the logits are x W_te^T with token_embedding.weight, whose
 gradient (ar.grad.token_embedding.weight, dlm.grad.token_embedding.weight) sums both uses. Its
 weights, tokens and mask are drawn from their own seed, so its values differ from model's.
+
+model_rope.safetensors: the same layout for the same config with positions "rope" (metadata
+model.positions "\"rope\""): no position_embedding.weight; in every block q and k of qkv are rotated
+as the ops' rope entry (positions 0..T-1) before attention, for both objectives. Its weights,
+tokens and mask are drawn from their own seed. (model and model_tied have no model.positions key:
+a config without it means learned positions.)
 
   Only losses are stored for the trajectory, not final weights: the key part of attn.qkv.bias has
   an analytically zero gradient (softmax is invariant to a constant added to all scores), so Adam
@@ -225,6 +238,28 @@ def attention(qkv, heads, causal):
     return y.transpose(1, 2).reshape(B, T, C)                       # (B, T, C)
 
 
+ROPE_BASE = 10000.0
+
+
+def rope(qkv, heads, offset=0):
+    """Rotary position embedding of q and k in a (B, T, 3C) qkv, rotate_half form; v unchanged."""
+    B, T, C3 = qkv.shape
+    C = C3 // 3
+    hs = C // heads
+    half = hs // 2
+    inv_freq = ROPE_BASE ** (-2.0 * torch.arange(half, dtype=torch.float64) / hs)        # (half,)
+    angle = (offset + torch.arange(T, dtype=torch.float64))[:, None] * inv_freq[None, :]  # (T, half)
+    cos = torch.cat([angle.cos(), angle.cos()], dim=-1).to(qkv.dtype)                     # (T, hs)
+    sin = torch.cat([angle.sin(), angle.sin()], dim=-1).to(qkv.dtype)
+
+    def rotate(x):                                                   # (B, T, C)
+        x = x.view(B, T, heads, hs)
+        rotated_half = torch.cat([-x[..., half:], x[..., :half]], dim=-1)
+        return (x * cos[:, None, :] + rotated_half * sin[:, None, :]).reshape(B, T, C)
+    q, k, v = qkv.split(C, dim=2)
+    return torch.cat([rotate(q), rotate(k), v], dim=2)               # (B, T, 3C)
+
+
 def make_ops():
     r = Recorder(SEED)
     meta = {}
@@ -287,6 +322,9 @@ def make_ops():
     r.put("adamw.v_after", state["exp_avg_sq"])
     meta.update({"adamw.lr": repr(lr), "adamw.beta1": repr(beta1), "adamw.beta2": repr(beta2),
                  "adamw.eps": repr(eps), "adamw.weight_decay": repr(wd)})
+
+    r.op("rope", lambda qkv: rope(qkv, heads), qkv=r.randn(2, 5, 24))
+    meta.update({"rope.heads": str(heads), "rope.base": repr(ROPE_BASE), "rope.position_offset": "0"})
     return r.tensors, meta
 
 
@@ -334,6 +372,7 @@ def make_block():
 MODEL = {"vocab_size": 13, "mask_id": 12, "context_length": 8, "d_model": 16, "num_layers": 2, "num_heads": 2,
          "mlp_ratio": 4, "bias": True, "tied_head": False, "dropout": 0.0, "batch_size": 2}
 MODEL_TIED = {**MODEL, "tied_head": True}
+MODEL_ROPE = {**MODEL, "positions": "rope"}
 ADAMW = {"lr": 1e-2, "beta1": 0.9, "beta2": 0.95, "eps": 1e-8, "weight_decay": 0.1}
 TRAJECTORY_STEPS = 10
 
@@ -344,7 +383,9 @@ def model_weights(r, config):
     LayerNorm weights 1 + 0.1 N(0,1), non-zero biases) so logits are far from uniform and every
     weight's gradient is measurably non-zero (except where the math makes it zero, see the header)."""
     V, T, C, L, R = (config[k] for k in ("vocab_size", "context_length", "d_model", "num_layers", "mlp_ratio"))
-    p = {"token_embedding.weight": r.randn(V, C, std=0.3), "position_embedding.weight": r.randn(T, C, std=0.3)}
+    p = {"token_embedding.weight": r.randn(V, C, std=0.3)}
+    if config.get("positions", "learned") == "learned":
+        p["position_embedding.weight"] = r.randn(T, C, std=0.3)
     for i in range(L):
         b = f"blocks.{i}."
         p.update({
@@ -363,15 +404,21 @@ def model_weights(r, config):
 
 
 def transformer(w, idx, causal):
-    """logits (B, T, V) of the tiny model with weights w for token ids idx (B, T); no dropout."""
+    """logits (B, T, V) of the tiny model with weights w for token ids idx (B, T); no dropout.
+    Learned positions when w has a position_embedding.weight table, rotary positions otherwise."""
     B, T = idx.shape
     C, H = MODEL["d_model"], MODEL["num_heads"]
-    x = F.embedding(idx, w["token_embedding.weight"]) + w["position_embedding.weight"][:T]       # (B, T, C)
+    rotary = "position_embedding.weight" not in w
+    x = F.embedding(idx, w["token_embedding.weight"])                                          # (B, T, C)
+    if not rotary:
+        x = x + w["position_embedding.weight"][:T]
     for i in range(MODEL["num_layers"]):
         def g(short):
             return w[f"blocks.{i}.{short}"]
         h = F.layer_norm(x, (C,), g("ln1.weight"), g("ln1.bias"), eps=1e-5)
         qkv = F.linear(h, g("attn.qkv.weight"), g("attn.qkv.bias"))                            # (B, T, 3C)
+        if rotary:
+            qkv = rope(qkv, H)                                                                  # (B, T, 3C)
         x = x + F.linear(attention(qkv, H, causal), g("attn.proj.weight"), g("attn.proj.bias"))
         h = F.layer_norm(x, (C,), g("ln2.weight"), g("ln2.bias"), eps=1e-5)
         h = F.gelu(F.linear(h, g("mlp.fc.weight"), g("mlp.fc.bias")), approximate="tanh")      # (B, T, 4C)
@@ -477,7 +524,8 @@ def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     common = {"magic": MAGIC, "version": VERSION, "generator": "make_golden.py", "torch": torch.__version__}
     for name, make in (("ops", make_ops), ("block", make_block), ("model", lambda: make_model(MODEL, SEED + 2)),
-                       ("model_tied", lambda: make_model(MODEL_TIED, SEED + 3))):
+                       ("model_tied", lambda: make_model(MODEL_TIED, SEED + 3)),
+                       ("model_rope", lambda: make_model(MODEL_ROPE, SEED + 4))):
         tensors, meta = make()
         write_safetensors(os.path.join(OUT_DIR, name + ".safetensors"), tensors, {**common, **meta})
 

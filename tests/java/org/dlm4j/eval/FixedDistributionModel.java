@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 import org.dlm4j.kernels.Rng;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.nn.Parameter;
@@ -19,7 +20,7 @@ final class FixedDistributionModel {
     }
 
     static Transformer of(float[] logits, int contextLength, boolean causal) {
-        var config = new TransformerConfig(logits.length, contextLength, 8, 1, 2, 2, 0f, causal, true, false);
+        var config = new TransformerConfig(logits.length, contextLength, 8, 1, 2, 2, 0f, causal, true, false, PositionEncoding.LEARNED);
         var model = new Transformer(config, new Rng(1));
         Map<String, Parameter> parameters = model.namedParameters();
         for (Parameter p : parameters.values()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.dlm4j.kernels.Rng;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.objective.Autoregressive;
@@ -91,7 +92,7 @@ class LikelihoodEvaluatorTest {
 
     @Test
     void arExactMatchesTheObjectivesValidationLoss() {
-        var config = new TransformerConfig(6, T, 16, 2, 2, 2, 0f, true, true, false);
+        var config = new TransformerConfig(6, T, 16, 2, 2, 2, 0f, true, true, false, PositionEncoding.LEARNED);
         var model = new Transformer(config, new Rng(3));
         int windows = 5;
         int[] batch = new int[windows * (T + 1)];

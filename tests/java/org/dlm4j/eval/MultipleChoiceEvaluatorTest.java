@@ -11,6 +11,7 @@ import org.dlm4j.data.ByteTokenizer;
 import org.dlm4j.data.MultipleChoice;
 import org.dlm4j.data.Tokenizer;
 import org.dlm4j.kernels.Rng;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.objective.Objective;
@@ -127,7 +128,7 @@ class MultipleChoiceEvaluatorTest {
 
     @Test
     void arSumOfLogProbabilitiesMatchesADirectComputationAndTruncatesFromTheLeft() {
-        var model = new Transformer(new TransformerConfig(V, 16, 16, 2, 2, 2, 0f, true, true, false), new Rng(5));
+        var model = new Transformer(new TransformerConfig(V, 16, 16, 2, 2, 2, 0f, true, true, false, PositionEncoding.LEARNED), new Rng(5));
         model.train(false);
         var shortItem = new MultipleChoice("short", "Hi there", List.of("friend", "foe"), 0);
         var longItem = new MultipleChoice("long", "A rather long context that cannot fit", List.of("end", "stop"), 1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import org.dlm4j.kernels.Rng;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.objective.DiffusionVariant;
@@ -21,7 +22,7 @@ class SpanScorerTest {
     private static final int[] TOKENS = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8};
 
     private static Transformer model() {
-        var model = new Transformer(new TransformerConfig(V, N, 16, 2, 2, 2, 0f, false, true, false), new Rng(9));
+        var model = new Transformer(new TransformerConfig(V, N, 16, 2, 2, 2, 0f, false, true, false, PositionEncoding.LEARNED), new Rng(9));
         model.train(false);
         return model;
     }

@@ -57,7 +57,7 @@ class GoldenBlockTest {
         int channels = Integer.parseInt(GOLDEN.metadata("block.C"));
         int numHeads = Integer.parseInt(GOLDEN.metadata("block.H"));
         int mlpRatio = Integer.parseInt(GOLDEN.metadata("block.mlp_ratio"));
-        var block = new Block(new Block.Config(channels, numHeads, mlpRatio, causal, true, 0f, 1), new Rng(1));
+        var block = new Block(new Block.Config(channels, numHeads, mlpRatio, causal, false, true, 0f, 1), new Rng(1));
         Map<String, Parameter> parameters = loadWeights(block.namedParameters());
 
         Tensor x = Tensor.of(GOLDEN.get("x"), GOLDEN.shape("x")).requiresGrad(true);   // (B, T, C)

@@ -3,6 +3,7 @@ package org.dlm4j.golden;
 import org.dlm4j.kernels.AdamW;
 import org.dlm4j.kernels.KernelMode;
 import org.dlm4j.kernels.Rng;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.nn.Parameter;
@@ -27,14 +28,15 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole {@link Transformer} and both objectives against {@code golden/model.safetensors} and
- * {@code golden/model_tied.safetensors} (the head tied to the token table; see
+ * The whole {@link Transformer} and both objectives against {@code golden/model.safetensors},
+ * {@code golden/model_tied.safetensors} (the head tied to the token table) and
+ * {@code golden/model_rope.safetensors} (rotary positions, no position table; see
  * {@code tests/golden/make_golden.py}): PyTorch's weights are loaded by checkpoint name,
  * then for AR (causal, {@link Autoregressive}) and masked diffusion (bidirectional, the paper
  * loss of {@link MaskedDiffusion} on the file's explicit mask) the logits, the loss and the
  * gradient of every weight are compared by name, and a 10-step AdamW run ({@link AdamW} kernel,
  * decay on rank >= 2 parameters only, same batch every step) must follow PyTorch's loss
- * trajectory. Every test runs for both files in both kernel modes.
+ * trajectory. Every test runs for every file in both kernel modes.
  *
  * <p>Tolerances. Logits, losses and gradients: {@code 1e-5 + 1e-4·|expected|}, as for single ops;
  * the values are O(1) and the deepest chain (two blocks) keeps float32 round-off near 1e-6.
@@ -52,7 +54,8 @@ class GoldenModelTest {
     private static final double RTOL = 1e-4;
     private static final double TRAJECTORY_RTOL = 1e-5;
     private static final Map<String, GoldenFile> FILES = Map.of(
-            "model", GoldenFile.load("model"), "model_tied", GoldenFile.load("model_tied"));
+            "model", GoldenFile.load("model"), "model_tied", GoldenFile.load("model_tied"),
+            "model_rope", GoldenFile.load("model_rope"));
 
     private GoldenFile golden;
     private int batch;
@@ -66,9 +69,9 @@ class GoldenModelTest {
         KernelMode.set(modeBefore);
     }
 
-    /** Both files (untied and tied head) in both kernel modes. */
+    /** Every file (untied head, tied head, rotary positions) in both kernel modes. */
     static Stream<Arguments> cases() {
-        return Stream.of("model", "model_tied").flatMap(file -> Stream.of(KernelMode.values())
+        return Stream.of("model", "model_tied", "model_rope").flatMap(file -> Stream.of(KernelMode.values())
                 .map(mode -> Arguments.of(file, mode)));
     }
 
@@ -180,7 +183,7 @@ class GoldenModelTest {
         var config = new TransformerConfig(meta("vocab_size"), length, meta("d_model"), meta("num_layers"),
                 meta("num_heads"), meta("mlp_ratio"), Float.parseFloat(golden.metadata("model.dropout")), causal,
                 Boolean.parseBoolean(golden.metadata("model.bias")),
-                Boolean.parseBoolean(golden.metadata("model.tied_head")));
+                Boolean.parseBoolean(golden.metadata("model.tied_head")), positions());
         var model = new Transformer(config, new Rng(1));
         Map<String, Parameter> parameters = model.namedParameters();
         TreeSet<String> stored = new TreeSet<>();
@@ -244,6 +247,12 @@ class GoldenModelTest {
             assertThat((float) ints[i]).as("%s[%d] is an integer", name, i).isEqualTo(values[i]);
         }
         return ints;
+    }
+
+    /** model.positions as JSON ("\"rope\""); a file without the key has learned positions. */
+    private PositionEncoding positions() {
+        String value = golden.metadata().get("model.positions");
+        return value == null ? PositionEncoding.LEARNED : PositionEncoding.fromConfigName(value.replace("\"", ""));
     }
 
     private int meta(String key) {

@@ -1,6 +1,7 @@
 package org.dlm4j.golden;
 
 import org.dlm4j.kernels.KernelMode;
+import org.dlm4j.kernels.Rope;
 import org.dlm4j.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class GoldenOpsTest {
     /** The op prefixes this class checks; {@link #everyOpInTheFileIsChecked} keeps it in step with the file. */
     private static final Set<String> CHECKED = Set.of("linear", "add", "mul", "div", "exp", "log", "tanh", "sum",
             "mean", "softmax", "log_softmax", "gelu", "layer_norm", "embedding", "attention_causal",
-            "attention_bidirectional", "cross_entropy", "matmul", "transpose_matmul",
+            "attention_bidirectional", "rope", "cross_entropy", "matmul", "transpose_matmul",
             "adamw" /* the optimizer trajectory: checked by org.dlm4j.kernels.AdamWTest */);
 
     private static final GoldenFile GOLDEN = GoldenFile.load("ops");
@@ -181,6 +182,16 @@ class GoldenOpsTest {
         KernelMode.set(mode);
         var op = new Op("attention_bidirectional");
         op.check(op.input("qkv").attention(Integer.parseInt(GOLDEN.metadata("attention.heads")), false));
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelMode.class)
+    void rotaryPositionEmbedding(KernelMode mode) {
+        KernelMode.set(mode);
+        assertThat(Double.parseDouble(GOLDEN.metadata("rope.base"))).isEqualTo(Rope.BASE);
+        var op = new Op("rope");
+        op.check(op.input("qkv").rope(Integer.parseInt(GOLDEN.metadata("rope.heads")),
+                Integer.parseInt(GOLDEN.metadata("rope.position_offset"))));
     }
 
     @ParameterizedTest

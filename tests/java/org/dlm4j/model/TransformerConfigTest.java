@@ -9,7 +9,8 @@ class TransformerConfigTest {
 
     private static TransformerConfig config(int vocab, int context, int dModel, int layers, int heads, int ratio,
                                             float dropout) {
-        return new TransformerConfig(vocab, context, dModel, layers, heads, ratio, dropout, true, true, false);
+        return new TransformerConfig(vocab, context, dModel, layers, heads, ratio, dropout, true, true, false,
+                PositionEncoding.LEARNED);
     }
 
     @Test
@@ -45,14 +46,18 @@ class TransformerConfigTest {
     @Test
     void presets() {
         TransformerConfig tiny = TransformerConfig.preset("tiny", 258);
-        assertThat(tiny).isEqualTo(new TransformerConfig(258, 64, 64, 2, 4, 4, 0f, true, true, false));
+        assertThat(tiny).isEqualTo(new TransformerConfig(258, 64, 64, 2, 4, 4, 0f, true, true, false,
+                PositionEncoding.ROPE));
         TransformerConfig small = TransformerConfig.preset("small", 258);
+        assertThat(small.positions()).isEqualTo(PositionEncoding.ROPE);
         assertThat(small.numParameters()).isGreaterThan(tiny.numParameters());
         TransformerConfig reference = TransformerConfig.preset("reference", 258);
-        assertThat(reference).isEqualTo(new TransformerConfig(258, 128, 256, 4, 4, 4, 0f, true, true, false));
+        assertThat(reference).isEqualTo(new TransformerConfig(258, 128, 256, 4, 4, 4, 0f, true, true, false,
+                PositionEncoding.LEARNED));
         assertThat(reference.numParameters()).isGreaterThan(small.numParameters());
         TransformerConfig paper = TransformerConfig.preset("paper-1b", TransformerConfig.PAPER_VOCAB_SIZE);
-        assertThat(paper).isEqualTo(new TransformerConfig(50304, 4096, 2048, 24, 16, 4, 0f, true, true, false));
+        assertThat(paper).isEqualTo(new TransformerConfig(50304, 4096, 2048, 24, 16, 4, 0f, true, true, false,
+                PositionEncoding.LEARNED));
         assertThat(paper.headSize()).isEqualTo(128);
     }
 

@@ -16,7 +16,7 @@ import org.dlm4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 class TransformerTest {
-    private static final TransformerConfig TINY = new TransformerConfig(11, 6, 8, 2, 2, 2, 0f, true, true, false);
+    private static final TransformerConfig TINY = new TransformerConfig(11, 6, 8, 2, 2, 2, 0f, true, true, false, PositionEncoding.LEARNED);
 
     @Test
     void parameterNamesAndShapesOfATwoLayerModel() {
@@ -69,7 +69,7 @@ class TransformerTest {
     void parameterCountMatchesTheAnalyticCount() {
         for (boolean bias : new boolean[] {true, false}) {
             for (boolean tied : new boolean[] {true, false}) {
-                TransformerConfig config = new TransformerConfig(13, 7, 12, 3, 3, 4, 0f, false, bias, tied);
+                TransformerConfig config = new TransformerConfig(13, 7, 12, 3, 3, 4, 0f, false, bias, tied, PositionEncoding.LEARNED);
                 Transformer model = new Transformer(config, new Rng(2));
                 assertThat(model.numParameters()).as("bias=%s tied=%s", bias, tied)
                         .isEqualTo(config.numParameters());
@@ -136,7 +136,7 @@ class TransformerTest {
     @Test
     void gradientsOfAFewParametersMatchCentralDifferences() {
         for (boolean causal : new boolean[] {true, false}) {
-            TransformerConfig config = new TransformerConfig(5, 4, 4, 1, 2, 2, 0.25f, causal, true, false);
+            TransformerConfig config = new TransformerConfig(5, 4, 4, 1, 2, 2, 0.25f, causal, true, false, PositionEncoding.LEARNED);
             Transformer model = new Transformer(config, new Rng(9));
             NnTestData.randomize(model, 10, 0.5f);
             Map<String, Parameter> all = model.namedParameters();
@@ -163,7 +163,7 @@ class TransformerTest {
 
     @Test
     void initFollowsGpt2() {
-        TransformerConfig config = new TransformerConfig(50, 32, 64, 8, 4, 4, 0f, true, true, false);
+        TransformerConfig config = new TransformerConfig(50, 32, 64, 8, 4, 4, 0f, true, true, false, PositionEncoding.LEARNED);
         Map<String, Parameter> p = new Transformer(config, new Rng(13)).namedParameters();
         assertThat(NnTestData.std(p.get("token_embedding.weight").data())).isCloseTo(0.02, org.assertj.core.data.Offset.offset(0.002));
         assertThat(NnTestData.std(p.get("blocks.0.mlp.proj.weight").data()))

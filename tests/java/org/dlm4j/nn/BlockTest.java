@@ -17,7 +17,7 @@ class BlockTest {
 
     @Test
     void forwardIsPreLnWithResiduals() {
-        Block block = new Block(new Block.Config(4, 2, 2, true, true, 0f, 1), new Rng(1));
+        Block block = new Block(new Block.Config(4, 2, 2, true, false, true, 0f, 1), new Rng(1));
         NnTestData.randomize(block, 2, 0.5f);
         Tensor x = TestData.random(3, 2, 3, 4);
         var p = block.namedParameters();
@@ -33,7 +33,7 @@ class BlockTest {
     @Test
     void gradients() {
         for (boolean causal : new boolean[] {true, false}) {
-            Block block = new Block(new Block.Config(4, 2, 2, causal, true, 0.25f, 2), new Rng(4));
+            Block block = new Block(new Block.Config(4, 2, 2, causal, false, true, 0.25f, 2), new Rng(4));
             NnTestData.randomize(block, 5, 0.5f);
             Tensor x = TestData.random(6, 2, 3, 4);
             // A fresh Rng with the same seed per call: the same dropout masks in every evaluation.
@@ -78,7 +78,7 @@ class BlockTest {
         KernelMode saved = KernelMode.current();
         KernelMode.set(mode);
         try {
-            Block block = new Block(new Block.Config(32, 4, 4, true, true, 0.1f, 2), new Rng(11));
+            Block block = new Block(new Block.Config(32, 4, 4, true, false, true, 0.1f, 2), new Rng(11));
             NnTestData.randomize(block, 12, 0.2f);
             Tensor x = TestData.random(13, 4, 64, 32);
             Tensor y = block.forward(x, new Rng(14));

@@ -10,7 +10,7 @@ class ModuleTest {
 
     @Test
     void blockParameterNamesFollowTheCheckpointContract() {
-        Block block = new Block(new Block.Config(8, 2, 4, true, true, 0f, 2), new Rng(1));
+        Block block = new Block(new Block.Config(8, 2, 4, true, false, true, 0f, 2), new Rng(1));
         assertThat(block.namedParameters().keySet()).containsExactly(
                 "ln1.weight", "ln1.bias", "attn.qkv.weight", "attn.qkv.bias", "attn.proj.weight", "attn.proj.bias",
                 "ln2.weight", "ln2.bias", "mlp.fc.weight", "mlp.fc.bias", "mlp.proj.weight", "mlp.proj.bias");
@@ -18,7 +18,7 @@ class ModuleTest {
         assertThat(block.namedParameters().get("mlp.fc.weight").shape()).containsExactly(32, 8);
         assertThat(block.namedParameters().get("mlp.proj.weight").shape()).containsExactly(8, 32);
         assertThat(block.numParameters()).isEqualTo(4 * 8 + (24 * 8 + 24) + (8 * 8 + 8) + (32 * 8 + 32) + (8 * 32 + 8));
-        Block noBias = new Block(new Block.Config(8, 2, 4, true, false, 0f, 2), new Rng(1));
+        Block noBias = new Block(new Block.Config(8, 2, 4, true, false, false, 0f, 2), new Rng(1));
         assertThat(noBias.namedParameters().keySet()).containsExactly(
                 "ln1.weight", "attn.qkv.weight", "attn.proj.weight", "ln2.weight", "mlp.fc.weight", "mlp.proj.weight");
     }
@@ -36,7 +36,7 @@ class ModuleTest {
     @Test
     void trainModeReachesEveryChild() {
         ModuleList<Block> blocks = new ModuleList<>();
-        Block block = blocks.add(new Block(new Block.Config(4, 1, 2, false, true, 0.1f, 1), new Rng(2)));
+        Block block = blocks.add(new Block(new Block.Config(4, 1, 2, false, false, true, 0.1f, 1), new Rng(2)));
         assertThat(block.isTraining()).isTrue();
         blocks.train(false);
         assertThat(block.isTraining()).isFalse();

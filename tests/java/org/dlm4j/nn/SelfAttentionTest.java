@@ -13,7 +13,7 @@ class SelfAttentionTest {
 
     @Test
     void causalOutputDoesNotSeeLaterPositions() {
-        SelfAttention causal = new SelfAttention(6, 3, true, true, 1, new Rng(1));
+        SelfAttention causal = new SelfAttention(6, 3, true, false, true, 1, new Rng(1));
         NnTestData.randomize(causal, 2, 1f);
         Tensor x = TestData.random(3, 1, 4, 6);
         float[] before = causal.forward(x).data().clone();
@@ -23,14 +23,14 @@ class SelfAttentionTest {
             assertThat(after[i]).isEqualTo(before[i]);
         }
         assertThat(after[3 * 6]).isNotEqualTo(before[3 * 6]);
-        assertThatThrownBy(() -> new SelfAttention(6, 4, true, true, 1, new Rng(1)))
+        assertThatThrownBy(() -> new SelfAttention(6, 4, true, false, true, 1, new Rng(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("divisible");
     }
 
     @Test
     void gradients() {
         for (boolean causal : new boolean[] {true, false}) {
-            SelfAttention attention = new SelfAttention(6, 2, causal, true, 2, new Rng(4));
+            SelfAttention attention = new SelfAttention(6, 2, causal, false, true, 2, new Rng(4));
             NnTestData.randomize(attention, 5, 0.5f);
             Tensor x = TestData.random(6, 2, 3, 6);
             GradCheck.check("SelfAttention causal=" + causal + " parameters", () -> attention.forward(x),

@@ -1,6 +1,7 @@
 package org.dlm4j.objective;
 
 import org.dlm4j.kernels.Rng;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.nn.Parameter;
@@ -18,7 +19,7 @@ final class ObjectiveTestData {
     static Transformer fixedLogitsModel(float[] logits, int contextLength, boolean causal) {
         int channels = 4;
         TransformerConfig config = new TransformerConfig(logits.length, contextLength, channels, 1, 2, 2, 0f, causal,
-                true, false);
+                true, false, PositionEncoding.LEARNED);
         Transformer model = new Transformer(config, new Rng(99));
         var p = model.namedParameters();
         Parameter gain = p.get("ln_f.weight");
@@ -36,7 +37,7 @@ final class ObjectiveTestData {
 
     /** A small random model (weights normal(0, 0.5^2), so the logits depend strongly on the input). */
     static Transformer randomModel(int vocab, int contextLength, boolean causal, float dropout, long seed) {
-        TransformerConfig config = new TransformerConfig(vocab, contextLength, 8, 1, 2, 2, dropout, causal, true, false);
+        TransformerConfig config = new TransformerConfig(vocab, contextLength, 8, 1, 2, 2, dropout, causal, true, false, PositionEncoding.LEARNED);
         Transformer model = new Transformer(config, new Rng(seed));
         Rng rng = new Rng(seed + 1);
         for (Parameter p : model.parameters()) {

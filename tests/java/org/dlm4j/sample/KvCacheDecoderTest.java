@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.dlm4j.kernels.Rng;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.model.TransformerConfig;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ class KvCacheDecoderTest {
     @Test
     void cachedLogitsMatchTheFullForwardAtEveryStep() {
         for (TransformerConfig config : new TransformerConfig[] {SampleTestModels.causal(),
-                SampleTestModels.causal().withTiedHead(true)}) {
+                SampleTestModels.causal().withTiedHead(true),
+                SampleTestModels.causal().withPositions(PositionEncoding.ROPE)}) {
             Transformer model = SampleTestModels.random(config, 11, 0.3f);
             NextTokenModel cached = new KvCacheDecoder(model);
             NextTokenModel full = new FullForwardDecoder(model);
@@ -31,7 +33,7 @@ class KvCacheDecoderTest {
 
     @Test
     void cachedLogitsMatchWithoutBiases() {
-        TransformerConfig config = new TransformerConfig(40, 24, 32, 2, 4, 4, 0f, true, false, true);
+        TransformerConfig config = new TransformerConfig(40, 24, 32, 2, 4, 4, 0f, true, false, true, PositionEncoding.LEARNED);
         Transformer model = SampleTestModels.random(config, 12, 0.3f);
         NextTokenModel cached = new KvCacheDecoder(model);
         NextTokenModel full = new FullForwardDecoder(model);
@@ -43,13 +45,16 @@ class KvCacheDecoderTest {
 
     @Test
     void cachedAndUncachedGenerateTheSameTokensGreedyAndSeeded() {
-        Transformer model = SampleTestModels.random(SampleTestModels.causal(), 13, 0.3f);
         int count = SampleTestModels.causal().contextLength() - PROMPT.length + 1; // fills the context
-        for (SamplingOptions options : new SamplingOptions[] {SamplingOptions.GREEDY,
-                SamplingOptions.temperature(1.0), new SamplingOptions(0.8, 5, 0.9)}) {
-            int[] cached = ArSampler.generate(new KvCacheDecoder(model), PROMPT, count, -1, options, new Rng(99));
-            int[] full = ArSampler.generate(new FullForwardDecoder(model), PROMPT, count, -1, options, new Rng(99));
-            assertThat(cached).hasSize(count).containsExactly(full);
+        for (PositionEncoding positions : PositionEncoding.values()) {
+            Transformer model = SampleTestModels.random(SampleTestModels.causal().withPositions(positions), 13, 0.3f);
+            for (SamplingOptions options : new SamplingOptions[] {SamplingOptions.GREEDY,
+                    SamplingOptions.temperature(1.0), new SamplingOptions(0.8, 5, 0.9)}) {
+                int[] cached = ArSampler.generate(new KvCacheDecoder(model), PROMPT, count, -1, options, new Rng(99));
+                int[] full = ArSampler.generate(new FullForwardDecoder(model), PROMPT, count, -1, options,
+                        new Rng(99));
+                assertThat(cached).as(positions.configName()).hasSize(count).containsExactly(full);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package org.dlm4j.sample;
 import java.util.Arrays;
 
 import org.dlm4j.kernels.Rng;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.nn.Parameter;
@@ -18,12 +19,12 @@ final class SampleTestModels {
 
     /** A causal model: V 40, T 24, C 32, 2 layers, 4 heads, with biases and an untied head. */
     static TransformerConfig causal() {
-        return new TransformerConfig(40, 24, 32, 2, 4, 4, 0f, true, true, false);
+        return new TransformerConfig(40, 24, 32, 2, 4, 4, 0f, true, true, false, PositionEncoding.LEARNED);
     }
 
     /** A bidirectional model over the byte vocabulary: T 32, C 32, 2 layers, 4 heads. */
     static TransformerConfig bidirectional() {
-        return new TransformerConfig(BYTE_VOCAB, 32, 32, 2, 4, 4, 0f, false, true, false);
+        return new TransformerConfig(BYTE_VOCAB, 32, 32, 2, 4, 4, 0f, false, true, false, PositionEncoding.LEARNED);
     }
 
     /**
@@ -54,7 +55,7 @@ final class SampleTestModels {
     static Transformer handBuilt(int[] target, double[] strength) {
         int positions = target.length;
         TransformerConfig config = new TransformerConfig(10, positions, 2 * positions, 1, 2, 4, 0f, false, true,
-                false);
+                false, PositionEncoding.LEARNED);
         Transformer model = new Transformer(config, new Rng(7));
         var parameters = model.namedParameters();
         for (String name : new String[] {"token_embedding.weight", "position_embedding.weight",

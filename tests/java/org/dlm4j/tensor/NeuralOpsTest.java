@@ -175,6 +175,61 @@ class NeuralOpsTest {
         return y.transpose(1, 2).reshape(b, t, c);
     }
 
+    // ---- rope ----
+
+    @Test
+    void ropeMatchesAnExplicitRotationMatrixPerPosition() {
+        int[][] configs = {{2, 5, 8, 2, 0}, {1, 3, 4, 1, 6}, {3, 4, 12, 3, 1}}; // B, T, C, H, position offset
+        long seed = 50;
+        for (int[] config : configs) {
+            int b = config[0];
+            int t = config[1];
+            int c = config[2];
+            int h = config[3];
+            int offset = config[4];
+            Tensor qkv = random(seed++, b, t, 3 * c);
+            Tensor rotation = rotationMatrices(t, c, h, offset);                      // (T, 3C, 3C)
+            String name = "rope " + java.util.Arrays.toString(config);
+            TestData.assertSameFunction(name, () -> qkv.rope(h, offset),
+                    () -> qkv.transpose(0, 1).matmul(rotation).transpose(0, 1), 1e-5, qkv); // (B, T, 3C)
+            GradCheck.check(name, () -> qkv.rope(h, offset), qkv);
+        }
+        assertThatThrownBy(() -> Tensor.zeros(1, 2, 4).rope(1, 0)).hasMessageContaining("(B, T, 3C)");
+        assertThatThrownBy(() -> Tensor.zeros(1, 2, 18).rope(2, 0)).hasMessageContaining("must be even");
+    }
+
+    /**
+     * Per position t, the (3C, 3C) matrix R_t with x R_t = rope(x) for a row vector x: for each head's
+     * pair (i, i + hs/2) of q and of k, columns i and i + hs/2 hold (cos, -sin) and (sin, cos) of
+     * (offset + t) * 10000^(-2i/hs); v's block is the identity.
+     */
+    private static Tensor rotationMatrices(int t, int c, int h, int offset) {
+        int hs = c / h;
+        int half = hs / 2;
+        int width = 3 * c;
+        float[] r = new float[t * width * width];
+        for (int pos = 0; pos < t; pos++) {
+            int base = pos * width * width;
+            for (int part = 0; part < 2; part++) {
+                for (int head = 0; head < h; head++) {
+                    for (int i = 0; i < half; i++) {
+                        double angle = (offset + pos) * Math.pow(10000, -2.0 * i / hs);
+                        int first = part * c + head * hs + i;
+                        int second = first + half;
+                        r[base + first * width + first] = (float) Math.cos(angle);
+                        r[base + second * width + first] = (float) -Math.sin(angle);
+                        r[base + first * width + second] = (float) Math.sin(angle);
+                        r[base + second * width + second] = (float) Math.cos(angle);
+                    }
+                }
+            }
+            for (int d = 2 * c; d < width; d++) {
+                r[base + d * width + d] = 1f;
+            }
+        }
+        return Tensor.of(r, t, width, width);
+    }
+
     // ---- dropout ----
 
     @Test

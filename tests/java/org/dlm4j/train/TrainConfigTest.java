@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.TransformerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +24,9 @@ class TrainConfigTest {
     @Test
     void presetsResolveByNameAndUnknownNamesFail() {
         TrainConfig tiny = TrainPresets.byName("tiny", "ar");
-        assertThat(tiny.model().withCausal(true)).isEqualTo(new TransformerConfig(258, 16, 64, 2, 4, 4, 0f, true,
-                true, false));
-        assertThat(tiny.totalTokens()).isEqualTo(tiny.steps() * 64 * 16);
+        assertThat(tiny.model().withCausal(true)).isEqualTo(new TransformerConfig(258, 64, 64, 2, 4, 4, 0f, true,
+                true, false, PositionEncoding.ROPE));
+        assertThat(tiny.totalTokens()).isEqualTo(tiny.steps() * tiny.batchSize() * 64);
         TrainConfig reference = TrainPresets.byName("reference", "diffusion");
         assertThat(reference.model().dModel()).isEqualTo(256);
         assertThat(reference.model().numLayers()).isEqualTo(4);
@@ -48,6 +49,22 @@ class TrainConfigTest {
         assertThat(changed.objectiveOptions().variant()).isEqualTo("mdlm");
         assertThat(TrainConfigJson.firstDifference(tiny, changed)).isEqualTo("objective_options.variant: \"paper\" vs \"mdlm\"");
         assertThat(TrainConfigJson.firstDifference(tiny, tiny)).isNull();
+    }
+
+    @Test
+    void positionsAreWrittenByNameAndOlderFilesWithoutTheKeyLoadAsLearned() throws Exception {
+        TrainConfig tiny = TrainPresets.byName("tiny", "diffusion");
+        JsonNode tree = TrainConfigJson.toTree(tiny);
+        assertThat(tree.get("model").get("positions").asText()).isEqualTo("rope");
+        TrainConfig learned = TrainConfigJson.merge(tiny, json("{\"model\": {\"positions\": \"learned\"}}"), "t");
+        assertThat(learned.model().positions()).isEqualTo(PositionEncoding.LEARNED);
+        assertThat(TrainConfigJson.toTree(learned).get("model").get("positions").asText()).isEqualTo("learned");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("model")).remove("positions");
+        assertThat(TrainConfigJson.fromTree(tree, "old").model().positions()).isEqualTo(PositionEncoding.LEARNED);
+        assertThatThrownBy(() -> TrainConfigJson.merge(tiny, json("{\"model\": {\"positions\": \"alibi\"}}"), "cfg"))
+                .hasMessageStartingWith("cfg: unknown position encoding 'alibi'; known: learned, rope");
+        assertThatThrownBy(() -> TrainConfigJson.merge(tiny, json("{\"model\": {\"positions\": \"rope\","
+                + " \"num_heads\": 64}}"), "cfg")).hasMessageContaining("even head size");
     }
 
     @Test

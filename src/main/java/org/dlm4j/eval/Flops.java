@@ -46,8 +46,8 @@ import org.dlm4j.model.TransformerConfig;
  * instead of one position), growing above G as attention's (P+G)² term takes over at long lengths.
  *
  * <p>Not counted, here and in {@code FlopCounter}: embeddings, LayerNorm, GELU, softmax, scaling, bias
- * and residual adds, dropout, cross-entropy and the optimizer: O(T·C) per layer against the
- * products' O(T·C²).
+ * and residual adds, rotary position embeddings (elementwise rotations of q and k), dropout,
+ * cross-entropy and the optimizer: O(T·C) per layer against the products' O(T·C²).
  */
 public final class Flops {
     private Flops() {

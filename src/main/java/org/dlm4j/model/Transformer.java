@@ -18,16 +18,19 @@ import org.dlm4j.tensor.Tensor;
  *   x = blocks[i](x)  for i = 0 .. numLayers-1  (pre-LN)        (B, T, C)
  *   logits = head(ln_f(x))                                      (B, T, V)
  * </pre>
- * Attention is causal or bidirectional as {@link TransformerConfig#causal()} says; that flag is
+ * With {@link PositionEncoding#ROPE} there is no position table: x = drop(token_embedding[idx]) and
+ * every attention layer rotates q and k by position instead.
+ *
+ * <p>Attention is causal or bidirectional as {@link TransformerConfig#causal()} says; that flag is
  * the only difference between the paper's AR and diffusion models.
  *
  * <p>Parameter names (checkpoint contract, PyTorch-compatible): {@code token_embedding.weight},
- * {@code position_embedding.weight}, {@code blocks.{i}.…} (see {@link Block}), {@code ln_f.weight},
- * {@code ln_f.bias}, {@code head.weight}. With a tied head the logits use
+ * {@code position_embedding.weight} (learned positions only), {@code blocks.{i}.…} (see
+ * {@link Block}), {@code ln_f.weight}, {@code ln_f.bias}, {@code head.weight}. With a tied head the logits use
  * {@code token_embedding.weight} and there is no {@code head.weight}.
  *
  * <p>Init (GPT-2, see {@link org.dlm4j.nn.Init}) draws from {@code initRng} in registration order:
- * token table, position table, blocks 0..n-1, then the head when untied.
+ * token table, position table (learned positions only), blocks 0..n-1, then the head when untied.
  */
 public final class Transformer extends Module {
     private final TransformerConfig config;
@@ -42,7 +45,8 @@ public final class Transformer extends Module {
         this.config = config;
         int c = config.dModel();
         this.tokenEmbedding = module("token_embedding", new Embedding(config.vocabSize(), c, initRng));
-        this.positionEmbedding = module("position_embedding", new Embedding(config.contextLength(), c, initRng));
+        this.positionEmbedding = config.positions() == PositionEncoding.LEARNED
+                ? module("position_embedding", new Embedding(config.contextLength(), c, initRng)) : null;
         this.embeddingDropout = module("drop", new Dropout(config.dropout()));
         this.blocks = module("blocks", new ModuleList<>());
         for (int i = 0; i < config.numLayers(); i++) {
@@ -61,10 +65,13 @@ public final class Transformer extends Module {
     public Tensor forward(int[] tokens, int batchSize, int length, Rng dropoutRng) {
         checkInput(tokens, batchSize, length);
 
-        // token + learned position embeddings, then embedding dropout
-        Tensor tok = tokenEmbedding.forward(tokens, batchSize, length);       // (B, T, C)
-        Tensor pos = positionEmbedding.forward(positions(length), length);    // (T, C), broadcast over B
-        Tensor x = embeddingDropout.forward(tok.add(pos), dropoutRng);        // (B, T, C)
+        // token + learned position embeddings (rotary positions act inside attention), then embedding dropout
+        Tensor x = tokenEmbedding.forward(tokens, batchSize, length);         // (B, T, C)
+        if (positionEmbedding != null) {
+            Tensor pos = positionEmbedding.forward(positions(length), length); // (T, C), broadcast over B
+            x = x.add(pos);                                                   // (B, T, C)
+        }
+        x = embeddingDropout.forward(x, dropoutRng);                          // (B, T, C)
 
         // the pre-LN blocks: attention then MLP, each on a residual branch
         for (Block block : blocks) {

@@ -12,10 +12,11 @@ import org.dlm4j.nn.Block;
  * is shared (see {@link #withCausal(boolean)}).
  *
  * <p>Named presets ({@link #preset(String, int)}) give the model sizes used across the project;
- * all presets are causal, without dropout, with biases and an untied head.
+ * all presets are causal, without dropout, with biases and an untied head; {@code tiny} and
+ * {@code small} use rotary positions, {@code reference} and {@code paper-1b} learned ones.
  *
  * @param vocabSize     V, number of token ids (including special ids such as the mask token)
- * @param contextLength T_max, the longest sequence the learned position table covers
+ * @param contextLength T_max, the longest sequence the model reads (and the learned position table covers)
  * @param dModel        C, the width of the residual stream
  * @param numLayers     number of transformer blocks
  * @param numHeads      H, attention heads per block; dModel must be divisible by it (hs = C / H)
@@ -24,9 +25,13 @@ import org.dlm4j.nn.Block;
  * @param causal        causal attention (AR) when true, bidirectional attention (masked diffusion) when false
  * @param bias          biases in every Linear and LayerNorm (GPT-2: true); the head never has one
  * @param tiedHead      the output head reuses token_embedding.weight (no head.weight tensor) when true
+ * @param positions     {@link PositionEncoding#LEARNED} (a position_embedding.weight table) or
+ *                      {@link PositionEncoding#ROPE} (rotary q and k, no table; needs an even head size);
+ *                      null means LEARNED, so configs written before the field existed keep their meaning
  */
 public record TransformerConfig(int vocabSize, int contextLength, int dModel, int numLayers, int numHeads,
-                                int mlpRatio, float dropout, boolean causal, boolean bias, boolean tiedHead) {
+                                int mlpRatio, float dropout, boolean causal, boolean bias, boolean tiedHead,
+                                PositionEncoding positions) {
 
     /** The vocabulary of the paper's models: GPT-2's 50257 ids padded to a multiple of 64. */
     public static final int PAPER_VOCAB_SIZE = 50304;
@@ -47,25 +52,36 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
+        if (positions == null) {
+            positions = PositionEncoding.LEARNED;
+        }
+        if (positions == PositionEncoding.ROPE && (dModel / numHeads) % 2 != 0) {
+            throw new IllegalArgumentException("rotary positions need an even head size; dModel " + dModel
+                    + " / numHeads " + numHeads + " = " + dModel / numHeads);
+        }
     }
 
     /**
      * A named model size with the given vocabulary:
      * <ul>
-     *   <li>{@code tiny}: C 64, 2 layers, 4 heads, T 64 — trains in minutes on 2 CPU cores;</li>
-     *   <li>{@code small}: C 128, 4 layers, 4 heads, T 128;</li>
-     *   <li>{@code reference}: C 256, 4 layers, 4 heads, T 128, MLP 4x (DESIGN.md's yardstick,
-     *       about 3.3M parameters with the byte vocabulary of 258);</li>
+     *   <li>{@code tiny}: C 64, 2 layers, 4 heads, T 64, rotary positions — trains in minutes on 2 CPU cores;</li>
+     *   <li>{@code small}: C 128, 4 layers, 4 heads, T 128, rotary positions;</li>
+     *   <li>{@code reference}: C 256, 4 layers, 4 heads, T 128, MLP 4x, learned positions (DESIGN.md's
+     *       yardstick and PyTorch comparison model, about 3.3M parameters with the byte vocabulary of 258);</li>
      *   <li>{@code paper-1b}: C 2048, 24 layers, 16 heads, T 4096 — the paper's 1B model
      *       (use {@link #PAPER_VOCAB_SIZE}); meant for FLOPs arithmetic, not for a CPU.</li>
      * </ul>
      */
     public static TransformerConfig preset(String name, int vocabSize) {
         return switch (name) {
-            case "tiny" -> new TransformerConfig(vocabSize, 64, 64, 2, 4, 4, 0f, true, true, false);
-            case "small" -> new TransformerConfig(vocabSize, 128, 128, 4, 4, 4, 0f, true, true, false);
-            case "reference" -> new TransformerConfig(vocabSize, 128, 256, 4, 4, 4, 0f, true, true, false);
-            case "paper-1b" -> new TransformerConfig(vocabSize, 4096, 2048, 24, 16, 4, 0f, true, true, false);
+            case "tiny" -> new TransformerConfig(vocabSize, 64, 64, 2, 4, 4, 0f, true, true, false,
+                    PositionEncoding.ROPE);
+            case "small" -> new TransformerConfig(vocabSize, 128, 128, 4, 4, 4, 0f, true, true, false,
+                    PositionEncoding.ROPE);
+            case "reference" -> new TransformerConfig(vocabSize, 128, 256, 4, 4, 4, 0f, true, true, false,
+                    PositionEncoding.LEARNED);
+            case "paper-1b" -> new TransformerConfig(vocabSize, 4096, 2048, 24, 16, 4, 0f, true, true, false,
+                    PositionEncoding.LEARNED);
             case null, default -> throw new IllegalArgumentException(
                     "unknown model preset '" + name + "'; known presets: " + String.join(", ", PRESETS));
         };
@@ -79,31 +95,38 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
     /** This config with causal (AR) or bidirectional (masked diffusion) attention. */
     public TransformerConfig withCausal(boolean causal) {
         return new TransformerConfig(vocabSize, contextLength, dModel, numLayers, numHeads, mlpRatio, dropout,
-                causal, bias, tiedHead);
+                causal, bias, tiedHead, positions);
     }
 
     /** This config with another dropout probability. */
     public TransformerConfig withDropout(float dropout) {
         return new TransformerConfig(vocabSize, contextLength, dModel, numLayers, numHeads, mlpRatio, dropout,
-                causal, bias, tiedHead);
+                causal, bias, tiedHead, positions);
     }
 
     /** This config with the head tied to the token embedding or not. */
     public TransformerConfig withTiedHead(boolean tiedHead) {
         return new TransformerConfig(vocabSize, contextLength, dModel, numLayers, numHeads, mlpRatio, dropout,
-                causal, bias, tiedHead);
+                causal, bias, tiedHead, positions);
+    }
+
+    /** This config with another position encoding. */
+    public TransformerConfig withPositions(PositionEncoding positions) {
+        return new TransformerConfig(vocabSize, contextLength, dModel, numLayers, numHeads, mlpRatio, dropout,
+                causal, bias, tiedHead, positions);
     }
 
     /** The sizes one {@link Block} needs. */
     public Block.Config blockConfig() {
-        return new Block.Config(dModel, numHeads, mlpRatio, causal, bias, dropout, numLayers);
+        return new Block.Config(dModel, numHeads, mlpRatio, causal, positions == PositionEncoding.ROPE, bias,
+                dropout, numLayers);
     }
 
     /**
      * The number of trainable scalars a {@link Transformer} with this config has, counted
      * analytically (so it works for sizes never instantiated, e.g. for FLOPs):
      * <pre>
-     *   embeddings  V*C + T*C
+     *   embeddings  V*C + T*C  (V*C with rotary positions: no position table)
      *   per block   2 LayerNorms (C weights, + C biases) + qkv 3C*C (+3C) + proj C*C (+C)
      *               + fc rC*C (+rC) + proj rC*C (+C)
      *   ln_f        C (+C)
@@ -114,10 +137,11 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         return numEmbeddingParameters() + numNonEmbeddingParameters();
     }
 
-    /** Token and position tables: V*C + T*C. */
+    /** Token and position tables: V*C + T*C, or V*C with rotary positions. */
     public long numEmbeddingParameters() {
         long c = dModel;
-        return (long) vocabSize * c + (long) contextLength * c;
+        long positionTable = positions == PositionEncoding.ROPE ? 0 : (long) contextLength * c;
+        return (long) vocabSize * c + positionTable;
     }
 
     /** Everything but the embedding tables: the blocks, ln_f and (when untied) the head. */

@@ -21,12 +21,13 @@ public final class Block extends Module {
      * @param numHeads  H; C must be divisible by it
      * @param mlpRatio  hidden width of the MLP as a multiple of C (4 in GPT-2)
      * @param causal    mask future keys (AR) or not (masked diffusion)
+     * @param rope      rotate q and k by position (rotary position embedding) in the attention
      * @param bias      biases in Linear and LayerNorm layers
      * @param dropout   residual dropout probability
      * @param numLayers blocks in the whole model, for the residual projection init
      */
-    public record Config(int channels, int numHeads, int mlpRatio, boolean causal, boolean bias, float dropout,
-                         int numLayers) {
+    public record Config(int channels, int numHeads, int mlpRatio, boolean causal, boolean rope, boolean bias,
+                         float dropout, int numLayers) {
     }
 
     private final LayerNorm ln1;
@@ -39,8 +40,8 @@ public final class Block extends Module {
     public Block(Config config, Rng rng) {
         int c = config.channels();
         this.ln1 = module("ln1", new LayerNorm(c, config.bias()));
-        this.attn = module("attn", new SelfAttention(c, config.numHeads(), config.causal(), config.bias(),
-                config.numLayers(), rng));
+        this.attn = module("attn", new SelfAttention(c, config.numHeads(), config.causal(), config.rope(),
+                config.bias(), config.numLayers(), rng));
         this.ln2 = module("ln2", new LayerNorm(c, config.bias()));
         this.mlp = module("mlp", new MLP(c, config.mlpRatio(), config.bias(), config.numLayers(), rng));
         this.attnDropout = module("attn_dropout", new Dropout(config.dropout()));

@@ -6,6 +6,8 @@ import org.dlm4j.kernels.Elementwise;
 import org.dlm4j.kernels.Gelu;
 import org.dlm4j.kernels.LayerNorm;
 import org.dlm4j.kernels.Matmul;
+import org.dlm4j.kernels.Rope;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.nn.Parameter;
@@ -22,6 +24,7 @@ import org.dlm4j.nn.Parameter;
  * <pre>
  *   x      = token_embedding[tok] + position_embedding[t]                 (1, C)
  *   per block:  qkv = ln1(x) W_qkvᵀ + b                                      (1, 3C)
+ *               (rotary positions: no position_embedding; q, k of qkv rotated for position t)
  *               K[h][t] = k_h,  V[h][t] = v_h
  *               o_h = softmax(q_h K[h][0..t]ᵀ / sqrt(hs)) V[h][0..t]         (1, hs)
  *               x += concat_h(o_h) W_projᵀ + b;   x += mlp(ln2(x))
@@ -48,7 +51,7 @@ public final class KvCacheDecoder implements NextTokenModel {
 
     private final TransformerConfig config;
     private final float[] tokenEmbedding;     // (V, C)
-    private final float[] positionEmbedding;  // (T_max, C)
+    private final float[] positionEmbedding;  // (T_max, C); null with rotary positions
     private final BlockWeights[] blocks;
     private final float[] lnFWeight;
     private final float[] lnFBias;
@@ -65,7 +68,8 @@ public final class KvCacheDecoder implements NextTokenModel {
         }
         Map<String, Parameter> parameters = model.namedParameters();
         this.tokenEmbedding = required(parameters, "token_embedding.weight");
-        this.positionEmbedding = required(parameters, "position_embedding.weight");
+        this.positionEmbedding = config.positions() == PositionEncoding.LEARNED
+                ? required(parameters, "position_embedding.weight") : null;
         this.blocks = new BlockWeights[config.numLayers()];
         for (int i = 0; i < blocks.length; i++) {
             String p = "blocks." + i + ".";
@@ -134,12 +138,13 @@ public final class KvCacheDecoder implements NextTokenModel {
         float[] fc = new float[n * hidden];              // (n, rC)
         float[] activated = new float[n * hidden];       // (n, rC)
 
-        // token + position embeddings
+        // token + position embeddings (rotary positions are applied to q and k in each layer instead)
         for (int i = 0; i < n; i++) {
             int tok = tokens[i] * c;
             int pos = (length + i) * c;
             for (int ch = 0; ch < c; ch++) {
-                x[i * c + ch] = tokenEmbedding[tok + ch] + positionEmbedding[pos + ch];
+                float position = positionEmbedding == null ? 0f : positionEmbedding[pos + ch];
+                x[i * c + ch] = tokenEmbedding[tok + ch] + position;
             }
         }
 
@@ -148,6 +153,9 @@ public final class KvCacheDecoder implements NextTokenModel {
             // attention branch: x += proj(attend(qkv(ln1(x))))
             LayerNorm.forward(x, w.ln1Weight(), w.ln1Bias(), normed, mean, rstd, n, c, LAYER_NORM_EPS);
             linear(normed, w.qkvWeight(), w.qkvBias(), qkv, n, c, 3 * c);
+            if (positionEmbedding == null) {
+                Rope.forward(qkv, qkv, 1, n, c, config.numHeads(), length);  // rows at positions length..
+            }
             appendKeysValues(layer, qkv, n);
             attend(layer, qkv, heads, n);
             linear(heads, w.projWeight(), w.projBias(), branch, n, c, c);

@@ -394,6 +394,15 @@ public class Tensor {
         return NeuralOps.attention(this, numHeads, causal);
     }
 
+    /**
+     * Rotary position embedding of this (B, T, 3C) qkv projection: q and k of each of the
+     * {@code numHeads} heads rotated for positions positionOffset .. positionOffset+T-1, v unchanged
+     * (see {@link org.dlm4j.kernels.Rope}); result (B, T, 3C).
+     */
+    public Tensor rope(int numHeads, int positionOffset) {
+        return RopeOp.rope(this, numHeads, positionOffset);
+    }
+
     /** Inverted dropout with mask {@code Rng.hash(seed, i) < p}; identity when p == 0. */
     public Tensor dropout(float p, long seed) {
         return NeuralOps.dropout(this, p, seed);

@@ -123,7 +123,7 @@ public record TrainConfig(
     public TrainConfig forData(int vocabSize, int maskId, long trainTokens, boolean causal) {
         TransformerConfig m = model;
         TransformerConfig concrete = new TransformerConfig(vocabSize, m.contextLength(), m.dModel(), m.numLayers(),
-                m.numHeads(), m.mlpRatio(), m.dropout(), causal, m.bias(), m.tiedHead());
+                m.numHeads(), m.mlpRatio(), m.dropout(), causal, m.bias(), m.tiedHead(), m.positions());
         ObjectiveOptions o = objectiveOptions;
         ObjectiveOptions options = new ObjectiveOptions(maskId, o.inputMaskRatio(), o.variant(), o.stratified(),
                 o.randomLengthFraction());

@@ -1,12 +1,16 @@
 package org.dlm4j.train;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +18,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
+
+import org.dlm4j.model.PositionEncoding;
 
 /**
  * {@link TrainConfig} as JSON with snake_case keys, nested as the records are:
@@ -25,6 +31,9 @@ import java.util.Map;
  * <p>Overrides (a {@code --config FILE}, or the options given on the command line) are partial
  * JSON objects merged key by key into a full config: {@code {"model": {"d_model": 64}}} changes one
  * field and keeps the rest. An unknown key is an error naming it, so a typo never goes unnoticed.
+ *
+ * <p>The model's position encoding is {@code "positions": "learned"} or {@code "rope"}; a model
+ * object without the key (files written before it existed) loads as {@code learned}.
  */
 public final class TrainConfigJson {
 
@@ -33,9 +42,28 @@ public final class TrainConfigJson {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(SerializationFeature.INDENT_OUTPUT)
+            .addModule(positionNames())
             .build();
 
     private TrainConfigJson() {
+    }
+
+    /** {@link PositionEncoding} as its lower-case config name ("learned", "rope") both ways. */
+    private static SimpleModule positionNames() {
+        SimpleModule module = new SimpleModule("position-encoding-names");
+        module.addSerializer(PositionEncoding.class, new ToStringSerializerBase(PositionEncoding.class) {
+            @Override
+            public String valueToString(Object value) {
+                return ((PositionEncoding) value).configName();
+            }
+        });
+        module.addDeserializer(PositionEncoding.class, new FromStringDeserializer<>(PositionEncoding.class) {
+            @Override
+            protected PositionEncoding _deserialize(String value, DeserializationContext context) {
+                return PositionEncoding.fromConfigName(value);
+            }
+        });
+        return module;
     }
 
     /** The config as a JSON tree. */
