@@ -35,7 +35,7 @@ class CrossoverCommandTest {
     /** A micro sweep spec file: T 40, C 16, 1 layer; U {160, 480}, M 480; with {@code edit} applied to its JSON. */
     private Path spec(String name, String from, String to) throws Exception {
         SweepSpec micro = new SweepSpec("micro", "tiny-data/bytes", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
-                List.of(160L, 480L), 480L, List.of(new SweepSpec.ModelSpec("micro", 40, 16, 1, 2, 2)), List.of(),
+                List.of(160L, 480L), 480L, List.of(new SweepSpec.ModelSpec("micro", 40, 16, 1, 2, 2, "rope")), List.of(),
                 2, 3e-3, 3e-4, 1, 0.1, 1, 1, 2, 1, List.of(1L));
         return Files.writeString(dir.resolve(name + ".json"), micro.toJson().replace(from, to));
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class CrossoverAnalysisTest {
 
     private static final SweepSpec SPEC = new SweepSpec("t", "d", "m", List.of("ar", "diffusion"),
-            List.of(100L, 200L, 400L, 800L), 800L, List.of(new SweepSpec.ModelSpec("m", 40, 16, 1, 2, 2)), List.of(),
+            List.of(100L, 200L, 400L, 800L), 800L, List.of(new SweepSpec.ModelSpec("m", 40, 16, 1, 2, 2, "rope")), List.of(),
             2, 1e-3, 1e-4, 1, 0, 1, 1, 0, 1, List.of(1L, 2L));
 
     /** A finished run whose last point has the given accuracy and delta NLL. */

@@ -63,7 +63,8 @@ public final class BenchCommand implements Callable<Integer> {
         int length = context == null ? base.contextLength() : context;
         int width = dModel == null ? base.dModel() : dModel;
         TransformerConfig model = new TransformerConfig(base.vocabSize(), length, width, base.numLayers(),
-                base.numHeads(), base.mlpRatio(), base.dropout(), base.causal(), base.bias(), base.tiedHead());
+                base.numHeads(), base.mlpRatio(), base.dropout(), base.causal(), base.bias(), base.tiedHead(),
+                base.positions());
         Benchmark.Result result = Benchmark.run(new Benchmark.Settings(model, objective, batchSize, length, threads,
                 warmup, reps, steps, 1));
         PrintWriter out = spec.commandLine().getOut();

@@ -43,38 +43,38 @@ public final class SweepPresets {
     }
 
     static SweepSpec tiny() {
-        // T 64, C 64, 2 layers, 4 heads: the model preset "tiny" (137k parameters with the byte vocabulary).
-        var model = new SweepSpec.ModelSpec("tiny", 64, 64, 2, 4, 4);
+        // C 64, 2 layers, 4 heads, rotary positions (137k parameters with the byte vocabulary) at T 128: twice the
+        // model preset "tiny"'s window, so that a multiple-choice context keeps its last two or three sentences.
+        var model = new SweepSpec.ModelSpec("tiny", 128, 64, 2, 4, 4, "rope");
         return new SweepSpec("tiny", "tiny-data/bytes", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
-                List.of(4_096L, 16_384L, 65_536L, 409_600L), // 200, 50, 12.5 and 2 epochs
-                819_200L,                                   // M: 800 steps of 16 x 64 tokens
+                List.of(8_192L, 32_768L, 131_072L, 512_000L), // 512, 128, 32 and 8.2 epochs (512,000: all of train.bin)
+                4_194_304L,                                 // M: 1,024 steps of 32 x 128 tokens
                 List.of(model), List.of(),
-                16,        // B
+                32,        // B
                 3e-3,      // peak lr, as the train preset tiny
                 3e-4,      // min lr
                 20,        // warm-up steps
                 0.1,       // weight decay
-                5,         // evaluation points after step 0
-                8,         // validation batches (8,192 tokens)
-                200,       // MC items per evaluation
+                4,         // evaluation points after step 0
+                8,         // validation batches (32,768 tokens)
+                300,       // MC items per evaluation: all of mc-val.jsonl
                 2,         // K samples per ending for the diffusion bound (its noise averages out over items)
                 List.of(1L, 2L, 3L));
     }
 
     static SweepSpec small() {
-        // tiny's grid with a second, 4x wider and 2x deeper model, and AR input masking as a regulariser.
-        // T stays 64: the diffusion loss sits on the unigram plateau the longer, the longer the context.
-        var narrow = new SweepSpec.ModelSpec("c64", 64, 64, 2, 4, 4);
-        var wide = new SweepSpec.ModelSpec("c128", 64, 128, 4, 4, 4);
+        // tiny's grid with a second, 2x wider and 2x deeper model, and AR input masking as a regulariser.
+        var narrow = new SweepSpec.ModelSpec("c64", 128, 64, 2, 4, 4, "rope");
+        var wide = new SweepSpec.ModelSpec("c128", 128, 128, 4, 4, 4, "rope");
         return new SweepSpec("small", "tiny-data/bytes", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
-                List.of(4_096L, 16_384L, 65_536L, 409_600L), 819_200L, // 200 to 2 epochs; 800 steps of 16 x 64
+                List.of(8_192L, 32_768L, 131_072L, 512_000L), 4_194_304L, // 512 to 8.2 epochs; 1,024 steps of 32 x 128
                 List.of(narrow, wide), List.of(new SweepSpec.RegularizerSpec("mask0.1", 0.1, 0)),
-                16, 3e-3, 3e-4, 20, 0.1, 8, 8, 300, 2, List.of(1L, 2L, 3L));
+                32, 3e-3, 3e-4, 20, 0.1, 4, 8, 300, 2, List.of(1L, 2L, 3L));
     }
 
     static SweepSpec gpu() {
-        var m30 = new SweepSpec.ModelSpec("gpt-30m", 256, 384, 6, 6, 4);
-        var m60 = new SweepSpec.ModelSpec("gpt-60m", 256, 512, 8, 8, 4);
+        var m30 = new SweepSpec.ModelSpec("gpt-30m", 256, 384, 6, 6, 4, "rope");
+        var m60 = new SweepSpec.ModelSpec("gpt-60m", 256, 512, 8, 8, 4, "rope");
         return new SweepSpec("gpu", "data/gpt2", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
                 List.of(1L << 20, 4L << 20, 16L << 20, 64L << 20), 98_304_000L, // 94 to 1.5 epochs; 6000 steps of 64 x 256
                 List.of(m30, m60), List.of(new SweepSpec.RegularizerSpec("mask0.1", 0.1, 0)),

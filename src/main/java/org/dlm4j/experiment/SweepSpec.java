@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.objective.Objectives;
 
 /**
@@ -24,7 +27,8 @@ import org.dlm4j.objective.Objectives;
  * grid uses the same architecture (per model), optimizer, schedule and data order (per seed); the
  * objective changes only the attention mask, the shift and the loss.
  *
- * <p>JSON form (snake_case keys, every key required, unknown keys rejected), e.g. {@code
+ * <p>JSON form (snake_case keys, every key required except a model's {@code positions}, unknown keys
+ * rejected), e.g. {@code
  * dlm4j crossover --preset tiny --print-spec}:
  *
  * @param name          a label for the report
@@ -77,10 +81,29 @@ public record SweepSpec(
      * @param numLayers     transformer blocks
      * @param numHeads      H (must divide C)
      * @param mlpRatio      MLP hidden width as a multiple of C
+     * @param positions     "rope" (rotary, every preset) or "learned" (a position table); the one
+     *                      optional key of a spec: absent or null means "rope", because with learned
+     *                      positions the diffusion model sits on the unigram plateau at these sizes
+     *                      (CROSSOVER.md). A sweep folder written before the key existed ran learned
+     *                      positions, so its sweep.json differs and resuming it is refused.
      */
-    public record ModelSpec(String name, int contextLength, int dModel, int numLayers, int numHeads, int mlpRatio) {
+    public record ModelSpec(String name, int contextLength, int dModel, int numLayers, int numHeads, int mlpRatio,
+                            String positions) {
+
+        /** The default position encoding of a model spec. */
+        public static final String DEFAULT_POSITIONS = PositionEncoding.ROPE.configName();
+
         public ModelSpec {
             requireName("model", name);
+            if (positions == null) {
+                positions = DEFAULT_POSITIONS;
+            }
+            PositionEncoding encoding;
+            try {
+                encoding = PositionEncoding.fromConfigName(positions);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("model '" + name + "': " + e.getMessage());
+            }
             if (contextLength <= 0 || dModel <= 0 || numLayers <= 0 || numHeads <= 0 || mlpRatio <= 0) {
                 throw new IllegalArgumentException("model '" + name + "' needs positive context_length, d_model,"
                         + " num_layers, num_heads and mlp_ratio");
@@ -89,6 +112,15 @@ public record SweepSpec(
                 throw new IllegalArgumentException("model '" + name + "': d_model " + dModel
                         + " is not a multiple of num_heads " + numHeads);
             }
+            if (encoding == PositionEncoding.ROPE && (dModel / numHeads) % 2 != 0) {
+                throw new IllegalArgumentException("model '" + name + "': rope positions need an even head size,"
+                        + " d_model / num_heads = " + dModel / numHeads);
+            }
+        }
+
+        /** {@link #positions()} as the model's enum. */
+        public PositionEncoding positionEncoding() {
+            return PositionEncoding.fromConfigName(positions);
         }
     }
 
@@ -219,7 +251,7 @@ public record SweepSpec(
     /** A spec from JSON text; {@code source} names it in error messages. */
     public static SweepSpec fromJson(String text, String source) {
         try {
-            SweepSpec spec = JSON.readValue(text, SweepSpec.class);
+            SweepSpec spec = JSON.treeToValue(withDefaultPositions(JSON.readTree(text)), SweepSpec.class);
             if (spec == null) {
                 throw new IllegalArgumentException(source + ": empty sweep spec");
             }
@@ -238,6 +270,21 @@ public record SweepSpec(
                     : original.lines().findFirst().orElse("");
             throw new IllegalArgumentException(source + ": " + why);
         }
+    }
+
+    /**
+     * The tree with {@code "positions": "rope"} added to every model that lacks the key (the one
+     * optional key; the mapper otherwise requires every creator property).
+     */
+    private static JsonNode withDefaultPositions(JsonNode tree) {
+        if (tree != null && tree.get("models") instanceof ArrayNode models) {
+            for (JsonNode model : models) {
+                if (model instanceof ObjectNode object && !object.has("positions")) {
+                    object.put("positions", ModelSpec.DEFAULT_POSITIONS);
+                }
+            }
+        }
+        return tree;
     }
 
     /** Reads a spec file. */
