@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
+import org.dlm4j.eval.Estimator;
 import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.objective.Objectives;
 
@@ -27,8 +28,8 @@ import org.dlm4j.objective.Objectives;
  * grid uses the same architecture (per model), optimizer, schedule and data order (per seed); the
  * objective changes only the attention mask, the shift and the loss.
  *
- * <p>JSON form (snake_case keys, every key required except a model's {@code positions}, unknown keys
- * rejected), e.g. {@code
+ * <p>JSON form (snake_case keys, every key required except a model's {@code positions} and
+ * {@code mc_estimator}, unknown keys rejected), e.g. {@code
  * dlm4j crossover --preset tiny --print-spec}:
  *
  * @param name          a label for the report
@@ -49,7 +50,11 @@ import org.dlm4j.objective.Objectives;
  * @param evalPoints    evaluations per run after step 0, evenly spaced (the last at the end)
  * @param evalBatches   validation batches of B windows per evaluation
  * @param mcItems       multiple-choice items scored per evaluation, the first ones of the file (0: all)
- * @param mcSamples     Monte Carlo samples K per ending for the diffusion bound (AR is exact)
+ * @param mcSamples     Monte Carlo samples K per ending for a diffusion bound (AR is exact)
+ * @param mcEstimator   how diffusion models score endings: "chain-rule" (exact, one pass per ending
+ *                      token, like-for-like with AR's exact NLL; every preset) or a bound, "paper",
+ *                      "llada" or "mdlm" (K samples each). The second optional key of a spec: absent
+ *                      or null means "paper", what sweeps did before the key existed. AR is always exact.
  * @param seeds         seeds run for every cell (weights, data order, noise); {@code --seeds} overrides
  */
 public record SweepSpec(
@@ -70,6 +75,7 @@ public record SweepSpec(
         int evalBatches,
         int mcItems,
         int mcSamples,
+        String mcEstimator,
         List<Long> seeds) {
 
     /**
@@ -141,6 +147,9 @@ public record SweepSpec(
         }
     }
 
+    /** The diffusion models' multiple-choice estimator of a spec without the key. */
+    public static final String DEFAULT_MC_ESTIMATOR = Estimator.PAPER.label();
+
     static final JsonMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -158,6 +167,14 @@ public record SweepSpec(
         models = nonEmpty("models", models);
         regularizers = List.copyOf(Objects.requireNonNull(regularizers, "regularizers"));
         seeds = nonEmpty("seeds", seeds);
+        if (mcEstimator == null) {
+            mcEstimator = DEFAULT_MC_ESTIMATOR;
+        }
+        Estimator estimator = Estimator.of(mcEstimator);
+        if (estimator == Estimator.EXACT) {
+            throw new IllegalArgumentException("mc_estimator 'exact' is AR's (always used for AR); for diffusion"
+                    + " choose chain-rule, paper, llada or mdlm");
+        }
         for (String objective : objectives) {
             Objectives.create(objective, org.dlm4j.objective.ObjectiveOptions.defaults(0));
         }
@@ -210,7 +227,8 @@ public record SweepSpec(
     /** This spec with other seeds. */
     public SweepSpec withSeeds(List<Long> newSeeds) {
         return new SweepSpec(name, data, mcFile, objectives, uniqueTokens, totalTokens, models, regularizers,
-                batchSize, lr, minLr, warmupSteps, weightDecay, evalPoints, evalBatches, mcItems, mcSamples, newSeeds);
+                batchSize, lr, minLr, warmupSteps, weightDecay, evalPoints, evalBatches, mcItems, mcSamples, mcEstimator,
+                newSeeds);
     }
 
     /** Every run of the grid, in the order a sweep runs them: seed, model, U (largest first), objective, regulariser. */
@@ -251,7 +269,7 @@ public record SweepSpec(
     /** A spec from JSON text; {@code source} names it in error messages. */
     public static SweepSpec fromJson(String text, String source) {
         try {
-            SweepSpec spec = JSON.treeToValue(withDefaultPositions(JSON.readTree(text)), SweepSpec.class);
+            SweepSpec spec = JSON.treeToValue(withDefaults(JSON.readTree(text)), SweepSpec.class);
             if (spec == null) {
                 throw new IllegalArgumentException(source + ": empty sweep spec");
             }
@@ -272,11 +290,19 @@ public record SweepSpec(
         }
     }
 
+    /** The diffusion models' multiple-choice estimator. */
+    public Estimator diffusionMcEstimator() {
+        return Estimator.of(mcEstimator);
+    }
+
     /**
-     * The tree with {@code "positions": "rope"} added to every model that lacks the key (the one
-     * optional key; the mapper otherwise requires every creator property).
+     * The tree with the optional keys filled in where absent: {@code "mc_estimator": "paper"} and
+     * {@code "positions": "rope"} in every model (the mapper otherwise requires every creator property).
      */
-    private static JsonNode withDefaultPositions(JsonNode tree) {
+    private static JsonNode withDefaults(JsonNode tree) {
+        if (tree instanceof ObjectNode object && !object.has("mc_estimator")) {
+            object.put("mc_estimator", DEFAULT_MC_ESTIMATOR);
+        }
         if (tree != null && tree.get("models") instanceof ArrayNode models) {
             for (JsonNode model : models) {
                 if (model instanceof ObjectNode object && !object.has("positions")) {
