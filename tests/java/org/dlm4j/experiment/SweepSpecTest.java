@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
+import org.dlm4j.eval.Estimator;
 import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.train.TrainConfig;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,19 @@ class SweepSpecTest {
         assertThat(masked.model().dropout()).isEqualTo(0.1f);
         assertThat(ar.model().positions()).isEqualTo(PositionEncoding.ROPE);
         assertThat(ar.model().contextLength()).isEqualTo(128);
+    }
+
+    @Test
+    void mcEstimatorIsOptionalPaperByDefaultAndNeverExact() {
+        String tiny = SweepPresets.tiny().toJson();
+        assertThat(SweepPresets.tiny().diffusionMcEstimator()).isEqualTo(Estimator.CHAIN_RULE);
+        SweepSpec withoutKey = SweepSpec.fromJson(tiny.replace("\"mc_estimator\" : \"chain-rule\",\n", ""), "f");
+        assertThat(withoutKey.mcEstimator()).isEqualTo("paper");
+        assertThat(withoutKey.diffusionMcEstimator()).isEqualTo(Estimator.PAPER);
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"chain-rule\"", "\"exact\""), "f"))
+                .hasMessageStartingWith("f: mc_estimator 'exact' is AR's");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"chain-rule\"", "\"best\""), "f"))
+                .hasMessageStartingWith("f: unknown estimator 'best'");
     }
 
     @Test

@@ -132,6 +132,9 @@ public final class SweepRunner {
                     return stopped(recorded, trained, skipped);
                 }
             }
+            // Another process may have added seeds to the manifest while these runs trained: re-read it,
+            // or the last process to finish would write a report without the seeds claimed after it started.
+            recorded = SweepManifest.claim(out, requested);
             List<FinishedRun> finished = finishedRuns(recorded);
             ResultsTable.write(out, finished.stream().flatMap(f -> f.points().stream()).toList());
             boolean complete = finished.size() == recorded.runs().size();
