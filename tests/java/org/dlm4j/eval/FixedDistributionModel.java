@@ -20,7 +20,8 @@ final class FixedDistributionModel {
     }
 
     static Transformer of(float[] logits, int contextLength, boolean causal) {
-        var config = new TransformerConfig(logits.length, contextLength, 8, 1, 2, 2, 0f, causal, true, false, PositionEncoding.LEARNED);
+        var config = new TransformerConfig(logits.length, contextLength, 8, 1, 2, 2, 0f, causal, true, false,
+                PositionEncoding.LEARNED);
         var model = new Transformer(config, new Rng(1));
         Map<String, Parameter> parameters = model.namedParameters();
         for (Parameter p : parameters.values()) {

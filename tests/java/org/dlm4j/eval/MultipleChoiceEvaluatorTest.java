@@ -128,7 +128,8 @@ class MultipleChoiceEvaluatorTest {
 
     @Test
     void arSumOfLogProbabilitiesMatchesADirectComputationAndTruncatesFromTheLeft() {
-        var model = new Transformer(new TransformerConfig(V, 16, 16, 2, 2, 2, 0f, true, true, false, PositionEncoding.LEARNED), new Rng(5));
+        var model = new Transformer(new TransformerConfig(V, 16, 16, 2, 2, 2, 0f, true, true, false,
+                PositionEncoding.LEARNED), new Rng(5));
         model.train(false);
         var shortItem = new MultipleChoice("short", "Hi there", List.of("friend", "foe"), 0);
         var longItem = new MultipleChoice("long", "A rather long context that cannot fit", List.of("end", "stop"), 1);

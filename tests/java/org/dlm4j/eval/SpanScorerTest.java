@@ -22,7 +22,8 @@ class SpanScorerTest {
     private static final int[] TOKENS = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8};
 
     private static Transformer model() {
-        var model = new Transformer(new TransformerConfig(V, N, 16, 2, 2, 2, 0f, false, true, false, PositionEncoding.LEARNED), new Rng(9));
+        var model = new Transformer(new TransformerConfig(V, N, 16, 2, 2, 2, 0f, false, true, false,
+                PositionEncoding.LEARNED), new Rng(9));
         model.train(false);
         return model;
     }

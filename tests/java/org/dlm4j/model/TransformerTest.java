@@ -16,7 +16,8 @@ import org.dlm4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 class TransformerTest {
-    private static final TransformerConfig TINY = new TransformerConfig(11, 6, 8, 2, 2, 2, 0f, true, true, false, PositionEncoding.LEARNED);
+    private static final TransformerConfig TINY = new TransformerConfig(11, 6, 8, 2, 2, 2, 0f, true, true, false,
+            PositionEncoding.LEARNED);
 
     @Test
     void parameterNamesAndShapesOfATwoLayerModel() {
@@ -69,7 +70,8 @@ class TransformerTest {
     void parameterCountMatchesTheAnalyticCount() {
         for (boolean bias : new boolean[] {true, false}) {
             for (boolean tied : new boolean[] {true, false}) {
-                TransformerConfig config = new TransformerConfig(13, 7, 12, 3, 3, 4, 0f, false, bias, tied, PositionEncoding.LEARNED);
+                TransformerConfig config = new TransformerConfig(13, 7, 12, 3, 3, 4, 0f, false, bias, tied,
+                        PositionEncoding.LEARNED);
                 Transformer model = new Transformer(config, new Rng(2));
                 assertThat(model.numParameters()).as("bias=%s tied=%s", bias, tied)
                         .isEqualTo(config.numParameters());
@@ -134,9 +136,33 @@ class TransformerTest {
     }
 
     @Test
+    void rotaryPositionsHaveNoTableYetTellPositionsApart() {
+        TransformerConfig rope = TINY.withCausal(false).withPositions(PositionEncoding.ROPE);
+        Transformer model = new Transformer(rope, new Rng(7));
+        assertThat(model.namedParameters()).doesNotContainKey("position_embedding.weight")
+                .containsKey("blocks.1.attn.qkv.weight");
+        assertThat(model.numParameters()).isEqualTo(rope.numParameters())
+                .isEqualTo(TINY.numParameters() - 6 * 8);
+        NnTestData.randomize(model, 8, 0.5f);
+        // Without any position signal a bidirectional model is permutation-equivariant: swapping two
+        // tokens would swap their logits. Rotary scores depend on the distance, so here it does not.
+        float[] logits = model.forward(new int[] {2, 5, 7}, 1, 3, null).data();    // (1, 3, V)
+        float[] swapped = model.forward(new int[] {7, 5, 2}, 1, 3, null).data();   // positions 0 and 2 swapped
+        double largest = 0;
+        for (int v = 0; v < 11; v++) {
+            largest = Math.max(largest, Math.abs(logits[v] - swapped[2 * 11 + v]));
+        }
+        assertThat(largest).isGreaterThan(1e-3);
+        assertThatThrownBy(() -> new TransformerConfig(11, 6, 6, 1, 2, 2, 0f, true, true, false,
+                PositionEncoding.ROPE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("even head size");
+    }
+
+    @Test
     void gradientsOfAFewParametersMatchCentralDifferences() {
         for (boolean causal : new boolean[] {true, false}) {
-            TransformerConfig config = new TransformerConfig(5, 4, 4, 1, 2, 2, 0.25f, causal, true, false, PositionEncoding.LEARNED);
+            TransformerConfig config = new TransformerConfig(5, 4, 4, 1, 2, 2, 0.25f, causal, true, false,
+                    PositionEncoding.LEARNED);
             Transformer model = new Transformer(config, new Rng(9));
             NnTestData.randomize(model, 10, 0.5f);
             Map<String, Parameter> all = model.namedParameters();
@@ -148,6 +174,16 @@ class TransformerTest {
             int[] tokens = {1, 4, 0, 2, 3, 3, 1, 0};
             // A fresh Rng with the same seed per evaluation: the same dropout masks every time.
             GradCheck.check("Transformer causal=" + causal, () -> model.forward(tokens, 2, 4, new Rng(11)), some);
+
+            Transformer rope = new Transformer(config.withPositions(PositionEncoding.ROPE), new Rng(9));
+            NnTestData.randomize(rope, 10, 0.5f);
+            Map<String, Parameter> ropeParameters = new LinkedHashMap<>();
+            for (String name : List.of("token_embedding.weight", "blocks.0.attn.qkv.weight",
+                    "blocks.0.attn.qkv.bias", "head.weight")) {
+                ropeParameters.put(name, rope.namedParameters().get(name));
+            }
+            GradCheck.check("Transformer rope causal=" + causal, () -> rope.forward(tokens, 2, 4, new Rng(11)),
+                    ropeParameters);
         }
     }
 
@@ -163,7 +199,8 @@ class TransformerTest {
 
     @Test
     void initFollowsGpt2() {
-        TransformerConfig config = new TransformerConfig(50, 32, 64, 8, 4, 4, 0f, true, true, false, PositionEncoding.LEARNED);
+        TransformerConfig config = new TransformerConfig(50, 32, 64, 8, 4, 4, 0f, true, true, false,
+                PositionEncoding.LEARNED);
         Map<String, Parameter> p = new Transformer(config, new Rng(13)).namedParameters();
         assertThat(NnTestData.std(p.get("token_embedding.weight").data())).isCloseTo(0.02, org.assertj.core.data.Offset.offset(0.002));
         assertThat(NnTestData.std(p.get("blocks.0.mlp.proj.weight").data()))

@@ -37,7 +37,8 @@ final class ObjectiveTestData {
 
     /** A small random model (weights normal(0, 0.5^2), so the logits depend strongly on the input). */
     static Transformer randomModel(int vocab, int contextLength, boolean causal, float dropout, long seed) {
-        TransformerConfig config = new TransformerConfig(vocab, contextLength, 8, 1, 2, 2, dropout, causal, true, false, PositionEncoding.LEARNED);
+        TransformerConfig config = new TransformerConfig(vocab, contextLength, 8, 1, 2, 2, dropout, causal, true, false,
+                PositionEncoding.LEARNED);
         Transformer model = new Transformer(config, new Rng(seed));
         Rng rng = new Rng(seed + 1);
         for (Parameter p : model.parameters()) {

@@ -33,7 +33,8 @@ class KvCacheDecoderTest {
 
     @Test
     void cachedLogitsMatchWithoutBiases() {
-        TransformerConfig config = new TransformerConfig(40, 24, 32, 2, 4, 4, 0f, true, false, true, PositionEncoding.LEARNED);
+        TransformerConfig config = new TransformerConfig(40, 24, 32, 2, 4, 4, 0f, true, false, true,
+                PositionEncoding.LEARNED);
         Transformer model = SampleTestModels.random(config, 12, 0.3f);
         NextTokenModel cached = new KvCacheDecoder(model);
         NextTokenModel full = new FullForwardDecoder(model);

@@ -21,7 +21,8 @@ final class TrainTestSupport {
 
     /** A model of a few thousand parameters: C 16, 1 layer, 2 heads, T 16; B 4; 8 steps, checkpoint every 3. */
     static TrainConfig micro(String objective) {
-        TransformerConfig model = new TransformerConfig(258, 16, 16, 1, 2, 2, 0f, true, true, false, PositionEncoding.LEARNED);
+        TransformerConfig model = new TransformerConfig(258, 16, 16, 1, 2, 2, 0f, true, true, false,
+                PositionEncoding.LEARNED);
         return new TrainConfig(objective, ObjectiveOptions.defaults(257), model, 4, 8, 512, 3e-3, 3e-4, 2,
                 TrainConfig.COSINE, 0.2, 0.1, 0.9, 0.99, 1e-8, 1.0, 4, 2, 3, 7);
     }

@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.LongAdder;
  * (whether or not it accumulates into c). Attention counts its two products per (batch, head):
  * the scores q·kᵀ and the weighted sum p·v, 2·hs FLOPs per (query, key) pair each, over the pairs
  * the kernel actually visits (i ≥ j when causal, all pairs otherwise); its backward counts four such
- * products (dv, dp, dq, dk). Softmax, scaling, LayerNorm, GELU, bias and residual adds,
- * rotary position embeddings ({@link Rope}), embeddings, cross-entropy and the optimizer are not counted: they are O(T·C) per layer against
- * the products' O(T·C²), and {@code org.dlm4j.eval.Flops} leaves them out the same way.
+ * products (dv, dp, dq, dk). Softmax, scaling, LayerNorm, GELU, bias and residual adds, rotary
+ * position embeddings ({@link Rope}), embeddings, cross-entropy and the optimizer are not counted:
+ * they are O(T·C) per layer against the products' O(T·C²), and {@code org.dlm4j.eval.Flops} leaves
+ * them out the same way.
  *
  * <p>A {@link LongAdder} keeps the count right when {@link Parallel} threads report at once.
  */
