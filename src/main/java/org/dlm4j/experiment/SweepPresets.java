@@ -7,14 +7,15 @@ import java.util.List;
 /**
  * The named sweeps, and sweep spec files. Each preset is the paper's grid shrunk to a machine:
  * <ul>
- *   <li>{@code tiny}: tiny-data/bytes on a laptop CPU, one seed in about 11 minutes on two cores
+ *   <li>{@code tiny}: tiny-data/bytes on a laptop CPU, one seed in 9.3 minutes on two cores
  *       (measured, see CROSSOVER.md); U from 8 KiB (512 epochs) to 500 KiB (8.2 epochs, all of
  *       train.bin) at M = 4,194,304 tokens, with a 133k-parameter rope model at T 128. Rotary
  *       positions because with a learned table the diffusion model never left the unigram
  *       plateau at this size; T 128 so that a multiple-choice context keeps more than its last
  *       sentence.</li>
  *   <li>{@code small}: tiny's grid with two model sizes (133k and about 0.85M parameters) and AR input
- *       masking; about an hour per seed on two cores (estimated from tiny's throughput, not run).</li>
+ *       masking; about two hours per seed on two cores (estimated from tiny's 9.3 minutes and the
+ *       wider model's about 7x FLOPs per token, not run).</li>
  *   <li>{@code gpu}: GPT-2 tokens (prepare them with {@code dlm4j data prepare --tokenizer gpt2 --out
  *       data/gpt2 TEXT}), models of about 30M and 60M parameters, M = 98M tokens; on the CPU
  *       it is far too slow, it waits for the TornadoVM module.</li>
