@@ -35,8 +35,8 @@ class CrossoverCommandTest {
     /** A micro sweep spec file: T 40, C 16, 1 layer; U {160, 480}, M 480; with {@code edit} applied to its JSON. */
     private Path spec(String name, String from, String to) throws Exception {
         SweepSpec micro = new SweepSpec("micro", "tiny-data/bytes", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
-                List.of(160L, 480L), 480L, List.of(new SweepSpec.ModelSpec("micro", 40, 16, 1, 2, 2)), List.of(),
-                2, 3e-3, 3e-4, 1, 0.1, 1, 1, 2, 1, List.of(1L));
+                List.of(160L, 480L), 480L, List.of(new SweepSpec.ModelSpec("micro", 40, 16, 1, 2, 2, "rope")), List.of(),
+                2, 3e-3, 3e-4, 1, 0.1, 1, 1, 2, 1, "paper", List.of(1L));
         return Files.writeString(dir.resolve(name + ".json"), micro.toJson().replace(from, to));
     }
 
@@ -57,7 +57,7 @@ class CrossoverCommandTest {
     void printSpecShowsTheFields() {
         Result result = run("crossover", "--preset", "tiny", "--print-spec", "--seeds", "7,8");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("\"total_tokens\" : 819200", "\"seeds\" : [ 7, 8 ]");
+        assertThat(result.out()).contains("\"total_tokens\" : 4194304", "\"seeds\" : [ 7, 8 ]");
     }
 
     @Test

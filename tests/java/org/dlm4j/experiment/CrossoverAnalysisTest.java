@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class CrossoverAnalysisTest {
 
     private static final SweepSpec SPEC = new SweepSpec("t", "d", "m", List.of("ar", "diffusion"),
-            List.of(100L, 200L, 400L, 800L), 800L, List.of(new SweepSpec.ModelSpec("m", 40, 16, 1, 2, 2)), List.of(),
-            2, 1e-3, 1e-4, 1, 0, 1, 1, 0, 1, List.of(1L, 2L));
+            List.of(100L, 200L, 400L, 800L), 800L, List.of(new SweepSpec.ModelSpec("m", 40, 16, 1, 2, 2, "rope")), List.of(),
+            2, 1e-3, 1e-4, 1, 0, 1, 1, 0, 1, "paper", List.of(1L, 2L));
 
     /** A finished run whose last point has the given accuracy and delta NLL. */
     private static SweepRunner.FinishedRun run(String objective, long u, long seed, double accuracy, double delta) {

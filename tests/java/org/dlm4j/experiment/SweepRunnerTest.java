@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -150,5 +152,24 @@ class SweepRunnerTest {
         SweepSpec recorded = SweepManifest.claim(out, spec.withSeeds(List.of(6L)));
         assertThat(recorded.seeds()).containsExactly(5L, 6L);
         assertThat(SweepSpec.read(out.resolve(SweepManifest.FILE)).seeds()).containsExactly(5L, 6L);
+    }
+
+    @Test
+    void aSeedClaimedByAnotherProcessMeanwhileKeepsTheReportWaiting() throws Exception {
+        Path out = dir.resolve("parallel");
+        SweepSpec spec = SweepTestSupport.micro();
+        // While seed 5 trains, a second process claims seed 6 (as `--seeds 6` started in parallel would).
+        SweepRunner.Outcome outcome = runner(spec, out).run((run, step, finished) -> {
+            try {
+                SweepManifest.claim(out, spec.withSeeds(List.of(6L)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return false;
+        });
+        assertThat(outcome.trained()).isEqualTo(4);
+        assertThat(outcome.complete()).isFalse();
+        assertThat(outcome.spec().seeds()).containsExactly(5L, 6L);
+        assertThat(out.resolve(SweepReport.FILE)).doesNotExist();
     }
 }

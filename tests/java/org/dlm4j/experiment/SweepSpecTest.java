@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
+import org.dlm4j.eval.Estimator;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +18,8 @@ class SweepSpecTest {
             SweepSpec spec = SweepPresets.byNameOrFile(name);
             assertThat(SweepSpec.fromJson(spec.toJson(), "test")).isEqualTo(spec);
         }
-        assertThat(SweepPresets.tiny().toJson()).contains("\"unique_tokens\"", "\"total_tokens\" : 819200",
-                "\"mc_file\"", "\"eval_points\"");
+        assertThat(SweepPresets.tiny().toJson()).contains("\"unique_tokens\"", "\"total_tokens\" : 4194304",
+                "\"mc_file\"", "\"eval_points\"", "\"positions\" : \"rope\"");
     }
 
     @Test
@@ -26,12 +28,12 @@ class SweepSpecTest {
         List<GridRun> runs = spec.runs();
         // seeds x models x U x (AR + 1 AR regulariser + diffusion)
         assertThat(runs).hasSize(3 * 2 * 4 * 3);
-        assertThat(runs.getFirst().name()).isEqualTo("ar-c64-U409600-s1");
-        assertThat(runs.get(1).name()).isEqualTo("ar-c64-U409600-mask0.1-s1");
-        assertThat(runs.get(2).name()).isEqualTo("diffusion-c64-U409600-s1");
+        assertThat(runs.getFirst().name()).isEqualTo("ar-c64-U512000-s1");
+        assertThat(runs.get(1).name()).isEqualTo("ar-c64-U512000-mask0.1-s1");
+        assertThat(runs.get(2).name()).isEqualTo("diffusion-c64-U512000-s1");
         assertThat(runs.stream().map(GridRun::name).distinct()).hasSize(runs.size());
-        GridRun smallest = new GridRun("ar", 4_096, spec.models().getFirst(), null, 1);
-        assertThat(smallest.epochs(spec)).isEqualTo(200.0);
+        GridRun smallest = new GridRun("ar", 8_192, spec.models().getFirst(), null, 1);
+        assertThat(smallest.epochs(spec)).isEqualTo(512.0);
     }
 
     @Test
@@ -43,15 +45,48 @@ class SweepSpecTest {
         assertThat(ar.model().causal()).isTrue();
         assertThat(diffusion.model().causal()).isFalse();
         assertThat(diffusion.model().withCausal(true)).isEqualTo(ar.model());
-        assertThat(diffusion.steps()).isEqualTo(ar.steps()).isEqualTo(800);
-        assertThat(ar.totalTokens()).isEqualTo(819_200);
+        assertThat(diffusion.steps()).isEqualTo(ar.steps()).isEqualTo(1024);
+        assertThat(ar.totalTokens()).isEqualTo(4_194_304);
         assertThat(diffusion.seed()).isEqualTo(ar.seed()).isEqualTo(2);
-        assertThat(diffusion.evalInterval()).isEqualTo(ar.evalInterval()).isEqualTo(160);
+        assertThat(diffusion.evalInterval()).isEqualTo(ar.evalInterval()).isEqualTo(256);
         assertThat(diffusion.lrSchedule().at(123)).isEqualTo(ar.lrSchedule().at(123));
         TrainConfig masked = new GridRun("ar", 8192, model, new SweepSpec.RegularizerSpec("m", 0.2, 0.1), 2)
                 .trainConfig(spec, 258, 257);
         assertThat(masked.objectiveOptions().inputMaskRatio()).isEqualTo(0.2);
         assertThat(masked.model().dropout()).isEqualTo(0.1f);
+        assertThat(ar.model().positions()).isEqualTo(PositionEncoding.ROPE);
+        assertThat(ar.model().contextLength()).isEqualTo(128);
+    }
+
+    @Test
+    void mcEstimatorIsOptionalPaperByDefaultAndNeverExact() {
+        String tiny = SweepPresets.tiny().toJson();
+        assertThat(SweepPresets.tiny().diffusionMcEstimator()).isEqualTo(Estimator.CHAIN_RULE);
+        SweepSpec withoutKey = SweepSpec.fromJson(tiny.replace("\"mc_estimator\" : \"chain-rule\",\n", ""), "f");
+        assertThat(withoutKey.mcEstimator()).isEqualTo("paper");
+        assertThat(withoutKey.diffusionMcEstimator()).isEqualTo(Estimator.PAPER);
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"chain-rule\"", "\"exact\""), "f"))
+                .hasMessageStartingWith("f: mc_estimator 'exact' is AR's");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"chain-rule\"", "\"best\""), "f"))
+                .hasMessageStartingWith("f: unknown estimator 'best'");
+    }
+
+    @Test
+    void positionsAreOptionalRopeByDefaultAndReachTheModel() {
+        String tiny = SweepPresets.tiny().toJson();
+        SweepSpec withoutKey = SweepSpec.fromJson(tiny.replace("\"positions\" : \"rope\"", "\"nothing\" : 0")
+                .replace(",\n    \"nothing\" : 0", ""), "f");
+        assertThat(withoutKey).isEqualTo(SweepPresets.tiny());
+        SweepSpec learned = SweepSpec.fromJson(tiny.replace("\"rope\"", "\"learned\""), "f");
+        SweepSpec.ModelSpec model = learned.models().getFirst();
+        assertThat(model.positions()).isEqualTo("learned");
+        TrainConfig config = new GridRun("diffusion", 8192, model, null, 1).trainConfig(learned, 258, 257);
+        assertThat(config.model().positions()).isEqualTo(PositionEncoding.LEARNED);
+        assertThat(new SweepSpec.ModelSpec("m", 40, 16, 1, 2, 2, null).positions()).isEqualTo("rope");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"rope\"", "\"alibi\""), "f"))
+                .hasMessageStartingWith("f: model 'tiny': unknown position encoding 'alibi'");
+        assertThatThrownBy(() -> new SweepSpec.ModelSpec("odd", 40, 12, 1, 4, 2, "rope"))
+                .hasMessage("model 'odd': rope positions need an even head size, d_model / num_heads = 3");
     }
 
     @Test
@@ -68,9 +103,9 @@ class SweepSpecTest {
         String tiny = SweepPresets.tiny().toJson();
         assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replaceFirst("\"unique_tokens\" : \\[[^]]*]",
                 "\"unique_tokens\" : []"), "f")).hasMessageContaining("empty grid: unique_tokens has no values");
-        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("4096", "8192000"), "f"))
-                .hasMessageContaining("total tokens M=819200 is less than unique tokens U=8192000");
-        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("819200,", "819201,"), "f"))
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("8192,", "8192000,"), "f"))
+                .hasMessageContaining("total tokens M=4194304 is less than unique tokens U=8192000");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("4194304,", "4194305,"), "f"))
                 .hasMessageContaining("is not a multiple of B x T");
         assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"ar\"", "\"gpt\""), "f"))
                 .hasMessageContaining("gpt");

@@ -15,7 +15,7 @@ final class SweepTestSupport {
     /** 2 objectives x U {160, 480} x 1 model x 1 seed; M = 480 tokens (3 and 1 epochs); 4 MC items. */
     static SweepSpec micro() {
         return new SweepSpec("micro", DATA, MC, List.of("ar", "diffusion"), List.of(160L, 480L), 480L,
-                List.of(new SweepSpec.ModelSpec("micro", 40, 16, 1, 2, 2)), List.of(),
-                2, 3e-3, 3e-4, 1, 0.1, 2, 1, 4, 2, List.of(5L));
+                List.of(new SweepSpec.ModelSpec("micro", 40, 16, 1, 2, 2, "rope")), List.of(),
+                2, 3e-3, 3e-4, 1, 0.1, 2, 1, 4, 2, "chain-rule", List.of(5L));
     }
 }

@@ -1,6 +1,5 @@
 package org.dlm4j.experiment;
 
-import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.objective.ObjectiveOptions;
 import org.dlm4j.train.TrainConfig;
@@ -50,7 +49,7 @@ public record GridRun(String objective, long uniqueTokens, SweepSpec.ModelSpec m
         double inputMask = regularizer == null ? 0 : regularizer.inputMaskRatio();
         TransformerConfig transformer = new TransformerConfig(vocabSize, model.contextLength(), model.dModel(),
                 model.numLayers(), model.numHeads(), model.mlpRatio(), (float) dropout, objective.equals("ar"),
-                true, false, PositionEncoding.LEARNED);
+                true, false, model.positionEncoding());
         ObjectiveOptions options = ObjectiveOptions.defaults(maskId).withInputMaskRatio(inputMask);
         int interval = Math.toIntExact(evalInterval(spec));
         return new TrainConfig(objective, options, transformer, spec.batchSize(), spec.steps(model), uniqueTokens,

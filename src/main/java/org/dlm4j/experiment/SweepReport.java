@@ -32,7 +32,9 @@ public final class SweepReport {
         md.append("## Settings\n\n| setting | value |\n|---|---|\n");
         row(md, "data", "`" + spec.data() + "`");
         row(md, "multiple choice", "`" + spec.mcFile() + "`, " + (spec.mcItems() == 0 ? "all" : "first " + spec.mcItems())
-                + " items; diffusion scored by the paper bound with K = " + spec.mcSamples() + " samples (fixed seed), AR exactly");
+                + " items; " + (spec.diffusionMcEstimator().monteCarlo()
+                        ? "diffusion scored by the " + spec.mcEstimator() + " bound with K = " + spec.mcSamples()
+                        + " samples (fixed seed)" : "diffusion scored exactly by the chain rule") + ", AR exactly");
         row(md, "objectives", String.join(", ", spec.objectives()));
         row(md, "unique tokens U", String.join(", ", spec.uniqueTokens().stream().sorted().map(u -> String.format(Locale.ROOT,
                 "%,d (%s epochs)", u, CrossoverAnalysis.number((double) spec.totalTokens() / u))).toList()));

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.dlm4j.data.MultipleChoice;
 import org.dlm4j.data.PreparedDataset;
 import org.dlm4j.data.Tokenizer;
+import org.dlm4j.eval.Estimator;
 import org.dlm4j.eval.McOptions;
 import org.dlm4j.eval.McResult;
 import org.dlm4j.eval.MultipleChoiceEvaluator;
@@ -41,7 +42,8 @@ import org.dlm4j.train.Trainer;
  * Evaluation points: step 0 and every ceil(steps / eval_points) steps up to the end. At each the
  * trainer has just validated and written a checkpoint; this class adds the validation loss (the
  * trainer's fixed-noise number) and multiple-choice accuracy and delta NLL (diffusion: the paper
- * bound with K = mc_samples draws from a fixed seed; AR: exact).
+ * spec's mc_estimator: exact by the chain rule, or a bound with K = mc_samples draws from a fixed seed;
+ * AR: exact).
  *
  * <p>Resuming: a run with done.json is skipped and never touched. A run with a checkpoint resumes
  * from it bit for bit (see {@link Trainer}); its evals.jsonl keeps the points up to the checkpoint
@@ -130,6 +132,9 @@ public final class SweepRunner {
                     return stopped(recorded, trained, skipped);
                 }
             }
+            // Another process may have added seeds to the manifest while these runs trained: re-read it,
+            // or the last process to finish would write a report without the seeds claimed after it started.
+            recorded = SweepManifest.claim(out, requested);
             List<FinishedRun> finished = finishedRuns(recorded);
             ResultsTable.write(out, finished.stream().flatMap(f -> f.points().stream()).toList());
             boolean complete = finished.size() == recorded.runs().size();
@@ -184,7 +189,8 @@ public final class SweepRunner {
         log.flush();
         Objective objective = Objectives.create(trainer.config().objective(), trainer.config().objectiveOptions());
         Tokenizer tokenizer = data.tokenizer();
-        McOptions mcOptions = new McOptions(null, requested.mcSamples(), false, MC_SEED);
+        Estimator mcEstimator = trainer.config().objective().equals("ar") ? null : requested.diffusionMcEstimator();
+        McOptions mcOptions = new McOptions(mcEstimator, requested.mcSamples(), false, MC_SEED);
         long interval = run.evalInterval(requested);
         long steps = config.steps();
         long started = System.nanoTime();

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
+import org.dlm4j.eval.Estimator;
+import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.objective.Objectives;
 
 /**
@@ -24,7 +28,8 @@ import org.dlm4j.objective.Objectives;
  * grid uses the same architecture (per model), optimizer, schedule and data order (per seed); the
  * objective changes only the attention mask, the shift and the loss.
  *
- * <p>JSON form (snake_case keys, every key required, unknown keys rejected), e.g. {@code
+ * <p>JSON form (snake_case keys, every key required except a model's {@code positions} and
+ * {@code mc_estimator}, unknown keys rejected), e.g. {@code
  * dlm4j crossover --preset tiny --print-spec}:
  *
  * @param name          a label for the report
@@ -45,7 +50,11 @@ import org.dlm4j.objective.Objectives;
  * @param evalPoints    evaluations per run after step 0, evenly spaced (the last at the end)
  * @param evalBatches   validation batches of B windows per evaluation
  * @param mcItems       multiple-choice items scored per evaluation, the first ones of the file (0: all)
- * @param mcSamples     Monte Carlo samples K per ending for the diffusion bound (AR is exact)
+ * @param mcSamples     Monte Carlo samples K per ending for a diffusion bound (AR is exact)
+ * @param mcEstimator   how diffusion models score endings: "chain-rule" (exact, one pass per ending
+ *                      token, like-for-like with AR's exact NLL; every preset) or a bound, "paper",
+ *                      "llada" or "mdlm" (K samples each). The second optional key of a spec: absent
+ *                      or null means "paper", what sweeps did before the key existed. AR is always exact.
  * @param seeds         seeds run for every cell (weights, data order, noise); {@code --seeds} overrides
  */
 public record SweepSpec(
@@ -66,6 +75,7 @@ public record SweepSpec(
         int evalBatches,
         int mcItems,
         int mcSamples,
+        String mcEstimator,
         List<Long> seeds) {
 
     /**
@@ -77,10 +87,29 @@ public record SweepSpec(
      * @param numLayers     transformer blocks
      * @param numHeads      H (must divide C)
      * @param mlpRatio      MLP hidden width as a multiple of C
+     * @param positions     "rope" (rotary, every preset) or "learned" (a position table); the one
+     *                      optional key of a spec: absent or null means "rope", because with learned
+     *                      positions the diffusion model sits on the unigram plateau at these sizes
+     *                      (CROSSOVER.md). A sweep folder written before the key existed ran learned
+     *                      positions, so its sweep.json differs and resuming it is refused.
      */
-    public record ModelSpec(String name, int contextLength, int dModel, int numLayers, int numHeads, int mlpRatio) {
+    public record ModelSpec(String name, int contextLength, int dModel, int numLayers, int numHeads, int mlpRatio,
+                            String positions) {
+
+        /** The default position encoding of a model spec. */
+        public static final String DEFAULT_POSITIONS = PositionEncoding.ROPE.configName();
+
         public ModelSpec {
             requireName("model", name);
+            if (positions == null) {
+                positions = DEFAULT_POSITIONS;
+            }
+            PositionEncoding encoding;
+            try {
+                encoding = PositionEncoding.fromConfigName(positions);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("model '" + name + "': " + e.getMessage());
+            }
             if (contextLength <= 0 || dModel <= 0 || numLayers <= 0 || numHeads <= 0 || mlpRatio <= 0) {
                 throw new IllegalArgumentException("model '" + name + "' needs positive context_length, d_model,"
                         + " num_layers, num_heads and mlp_ratio");
@@ -89,6 +118,15 @@ public record SweepSpec(
                 throw new IllegalArgumentException("model '" + name + "': d_model " + dModel
                         + " is not a multiple of num_heads " + numHeads);
             }
+            if (encoding == PositionEncoding.ROPE && (dModel / numHeads) % 2 != 0) {
+                throw new IllegalArgumentException("model '" + name + "': rope positions need an even head size,"
+                        + " d_model / num_heads = " + dModel / numHeads);
+            }
+        }
+
+        /** {@link #positions()} as the model's enum. */
+        public PositionEncoding positionEncoding() {
+            return PositionEncoding.fromConfigName(positions);
         }
     }
 
@@ -109,6 +147,9 @@ public record SweepSpec(
         }
     }
 
+    /** The diffusion models' multiple-choice estimator of a spec without the key. */
+    public static final String DEFAULT_MC_ESTIMATOR = Estimator.PAPER.label();
+
     static final JsonMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -126,6 +167,14 @@ public record SweepSpec(
         models = nonEmpty("models", models);
         regularizers = List.copyOf(Objects.requireNonNull(regularizers, "regularizers"));
         seeds = nonEmpty("seeds", seeds);
+        if (mcEstimator == null) {
+            mcEstimator = DEFAULT_MC_ESTIMATOR;
+        }
+        Estimator estimator = Estimator.of(mcEstimator);
+        if (estimator == Estimator.EXACT) {
+            throw new IllegalArgumentException("mc_estimator 'exact' is AR's (always used for AR); for diffusion"
+                    + " choose chain-rule, paper, llada or mdlm");
+        }
         for (String objective : objectives) {
             Objectives.create(objective, org.dlm4j.objective.ObjectiveOptions.defaults(0));
         }
@@ -178,7 +227,8 @@ public record SweepSpec(
     /** This spec with other seeds. */
     public SweepSpec withSeeds(List<Long> newSeeds) {
         return new SweepSpec(name, data, mcFile, objectives, uniqueTokens, totalTokens, models, regularizers,
-                batchSize, lr, minLr, warmupSteps, weightDecay, evalPoints, evalBatches, mcItems, mcSamples, newSeeds);
+                batchSize, lr, minLr, warmupSteps, weightDecay, evalPoints, evalBatches, mcItems, mcSamples, mcEstimator,
+                newSeeds);
     }
 
     /** Every run of the grid, in the order a sweep runs them: seed, model, U (largest first), objective, regulariser. */
@@ -219,7 +269,7 @@ public record SweepSpec(
     /** A spec from JSON text; {@code source} names it in error messages. */
     public static SweepSpec fromJson(String text, String source) {
         try {
-            SweepSpec spec = JSON.readValue(text, SweepSpec.class);
+            SweepSpec spec = JSON.treeToValue(withDefaults(JSON.readTree(text)), SweepSpec.class);
             if (spec == null) {
                 throw new IllegalArgumentException(source + ": empty sweep spec");
             }
@@ -238,6 +288,29 @@ public record SweepSpec(
                     : original.lines().findFirst().orElse("");
             throw new IllegalArgumentException(source + ": " + why);
         }
+    }
+
+    /** The diffusion models' multiple-choice estimator. */
+    public Estimator diffusionMcEstimator() {
+        return Estimator.of(mcEstimator);
+    }
+
+    /**
+     * The tree with the optional keys filled in where absent: {@code "mc_estimator": "paper"} and
+     * {@code "positions": "rope"} in every model (the mapper otherwise requires every creator property).
+     */
+    private static JsonNode withDefaults(JsonNode tree) {
+        if (tree instanceof ObjectNode object && !object.has("mc_estimator")) {
+            object.put("mc_estimator", DEFAULT_MC_ESTIMATOR);
+        }
+        if (tree != null && tree.get("models") instanceof ArrayNode models) {
+            for (JsonNode model : models) {
+                if (model instanceof ObjectNode object && !object.has("positions")) {
+                    object.put("positions", ModelSpec.DEFAULT_POSITIONS);
+                }
+            }
+        }
+        return tree;
     }
 
     /** Reads a spec file. */
