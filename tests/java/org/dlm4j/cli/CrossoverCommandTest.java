@@ -1,9 +1,10 @@
 package org.dlm4j.cli;
 
+import static org.dlm4j.cli.CliResult.assertOneErrorLine;
+import static org.dlm4j.cli.CliResult.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,22 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CrossoverCommandTest {
     @TempDir
     Path dir;
-
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static void assertOneErrorLine(Result result, int exitCode, String fragment) {
-        assertThat(result.exitCode()).isEqualTo(exitCode);
-        assertThat(result.err()).startsWith("dlm4j: error: ").contains(fragment).endsWith("\n");
-        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
-    }
 
     /** A micro sweep spec file: T 40, C 16, 1 layer; U {160, 480}, M 480; with {@code edit} applied to its JSON. */
     private Path spec(String name, String from, String to) throws Exception {
@@ -44,18 +29,18 @@ class CrossoverCommandTest {
     void runsASpecFileAndResumesToNothingToDo() throws Exception {
         Path file = spec("ok", "", "");
         Path out = dir.resolve("out");
-        Result first = run("crossover", "--preset", file.toString(), "--out", out.toString(), "--threads", "2");
+        CliResult first = run("crossover", "--preset", file.toString(), "--out", out.toString(), "--threads", "2");
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).contains("[1/4] ar-micro-U480-s1", "wrote " + out.resolve("report.md"));
         assertThat(out.resolve("results.csv")).exists();
-        Result again = run("crossover", "--preset", file.toString(), "--out", out.toString());
+        CliResult again = run("crossover", "--preset", file.toString(), "--out", out.toString());
         assertThat(again.exitCode()).isZero();
         assertThat(again.out()).contains("[4/4] diffusion-micro-U160-s1: finished earlier, skipped");
     }
 
     @Test
     void printSpecShowsTheFields() {
-        Result result = run("crossover", "--preset", "tiny", "--print-spec", "--seeds", "7,8");
+        CliResult result = run("crossover", "--preset", "tiny", "--print-spec", "--seeds", "7,8");
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("\"total_tokens\" : 4194304", "\"seeds\" : [ 7, 8 ]");
     }
@@ -77,7 +62,7 @@ class CrossoverCommandTest {
         assertOneErrorLine(run("crossover", "--preset", "tiny", "--out", out, "--threads", "0"), 2, "--threads");
 
         Path held = dir.resolve("held");
-        Result first = run("crossover", "--preset", spec("a", "", "").toString(), "--out", held.toString(),
+        CliResult first = run("crossover", "--preset", spec("a", "", "").toString(), "--out", held.toString(),
                 "--max-runs", "1");
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).contains("stopped; run the same command again to continue");

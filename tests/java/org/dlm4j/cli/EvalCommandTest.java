@@ -1,13 +1,14 @@
 package org.dlm4j.cli;
 
+import static org.dlm4j.cli.CliResult.assertOneErrorLine;
+import static org.dlm4j.cli.CliResult.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,29 +27,13 @@ class EvalCommandTest {
     private static Path arRun;
     private static Path dlmRun;
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static void assertOneErrorLine(Result result, int exitCode, String fragment) {
-        assertThat(result.exitCode()).isEqualTo(exitCode);
-        assertThat(result.err()).startsWith("dlm4j: error: ").contains(fragment).endsWith("\n");
-        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
-    }
-
     @BeforeAll
     static void trainTinyRuns() {
         arRun = dir.resolve("ar");
         dlmRun = dir.resolve("dlm");
         for (String objective : new String[] {"ar", "diffusion"}) {
             Path out = objective.equals("ar") ? arRun : dlmRun;
-            Result trained = run("train", "--objective", objective, "--out", out.toString(), "--context", "64", "--steps", "2",
+            CliResult trained = run("train", "--objective", objective, "--out", out.toString(), "--context", "64", "--steps", "2",
                     "--warmup", "1", "--batch-size", "2", "--eval-interval", "2", "--eval-batches", "1");
             assertThat(trained.exitCode()).as(trained.err()).isZero();
         }
@@ -56,11 +41,11 @@ class EvalCommandTest {
 
     @Test
     void likelihoodOfBothObjectivesAsTextAndJson() throws Exception {
-        Result ar = run("eval", "--run", arRun.toString(), "--max-tokens", "128");
+        CliResult ar = run("eval", "--run", arRun.toString(), "--max-tokens", "128");
         assertThat(ar.exitCode()).as(ar.err()).isZero();
         assertThat(ar.out()).contains("exact NLL").contains("2 windows x 64 tokens = 128 tokens").contains("nats/token");
 
-        Result bound = run("eval", "--checkpoint", dlmRun.resolve("checkpoint").toString(), "--max-tokens", "128",
+        CliResult bound = run("eval", "--checkpoint", dlmRun.resolve("checkpoint").toString(), "--max-tokens", "128",
                 "--samples", "4", "--antithetic", "--json");
         assertThat(bound.exitCode()).as(bound.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(bound.out());
@@ -72,7 +57,7 @@ class EvalCommandTest {
         assertThat(json.get("nll_per_token").asDouble()).isBetween(3.0, 7.0);
         assertThat(json.get("monte_carlo_error_over_samples").asDouble()).isPositive();
 
-        Result chain = run("eval", "--run", dlmRun.toString(), "--max-tokens", "64", "--estimator", "chain-rule");
+        CliResult chain = run("eval", "--run", dlmRun.toString(), "--max-tokens", "64", "--estimator", "chain-rule");
         assertThat(chain.exitCode()).as(chain.err()).isZero();
         assertThat(chain.out()).contains("chain-rule (exact NLL)");
     }
@@ -82,7 +67,7 @@ class EvalCommandTest {
         Path file = Files.writeString(dir.resolve("mc.jsonl"),
                 "{\"id\":\"a\",\"context\":\"Mia had a kite.\",\"endings\":[\"Mia had a kite.\",\"Zoe ran.\"],\"label\":0}\n"
                         + "{\"id\":\"b\",\"context\":\"Zoe ran.\",\"endings\":[\"x\",\"Zoe ran home.\"],\"label\":1}\n");
-        Result ar = run("eval", "mc", "--run", arRun.toString(), "--file", file.toString(), "--json", "--items");
+        CliResult ar = run("eval", "mc", "--run", arRun.toString(), "--file", file.toString(), "--json", "--items");
         assertThat(ar.exitCode()).as(ar.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(ar.out());
         assertThat(json.get("items").asInt()).isEqualTo(2);
@@ -91,7 +76,7 @@ class EvalCommandTest {
                 within(1e-9));
         assertThat(json.get("scores").get(1).get("ending_tokens").get(0).asInt()).isEqualTo(2); // " x"
 
-        Result dlm = run("eval", "mc", "--run", dlmRun.toString(), "--file", file.toString(), "--chain-rule");
+        CliResult dlm = run("eval", "mc", "--run", dlmRun.toString(), "--file", file.toString(), "--chain-rule");
         assertThat(dlm.exitCode()).as(dlm.err()).isZero();
         assertThat(dlm.out()).contains("estimator chain-rule").contains("accuracy").contains("delta NLL");
     }
@@ -140,31 +125,31 @@ class EvalCommandTest {
         // the estimator's own check comes first: 'exact' on a diffusion model is the wrong estimator, not the wrong K
         assertOneErrorLine(run("eval", "--run", dlmRun.toString(), "--estimator", "exact", "--samples", "2"), 1,
                 "'exact' is for AR");
-        Result bound = run("eval", "--run", dlmRun.toString(), "--samples", "2", "--antithetic", "--max-tokens", "64");
+        CliResult bound = run("eval", "--run", dlmRun.toString(), "--samples", "2", "--antithetic", "--max-tokens", "64");
         assertThat(bound.exitCode()).as(bound.err()).isZero();
     }
 
     @Test
     void aBpeModelIsNotScoredOnByteDataNorSampledWithoutItsTokenizer() {
         Path bpe = dir.resolve("bpe-data");
-        Result prepared = run("data", "prepare", "tiny-data/stories-val.txt", "--documents", "LINE", "--tokenizer", "bpe",
+        CliResult prepared = run("data", "prepare", "tiny-data/stories-val.txt", "--documents", "LINE", "--tokenizer", "bpe",
                 "--vocab-size", "270", "--out", bpe.toString());
         assertThat(prepared.exitCode()).as(prepared.err()).isZero();
         Path bpeRun = dir.resolve("bpe-run");
-        Result trained = run("train", "--objective", "ar", "--data", bpe.toString(), "--out", bpeRun.toString(),
+        CliResult trained = run("train", "--objective", "ar", "--data", bpe.toString(), "--out", bpeRun.toString(),
                 "--d-model", "16", "--layers", "1", "--heads", "2", "--context", "16", "--batch-size", "2",
                 "--steps", "2", "--warmup", "1", "--eval-batches", "1");
         assertThat(trained.exitCode()).as(trained.err()).isZero();
         // byte ids (< 258) all fit the bpe model's 270: without the check this printed a meaningless NLL
         assertOneErrorLine(run("eval", "--run", bpeRun.toString(), "--max-tokens", "64"), 1,
                 "data tiny-data/bytes uses tokenizer 'bytes' (vocab 258), the checkpoint was trained with 'bpe' (vocab 270)");
-        Result scored = run("eval", "--run", bpeRun.toString(), "--max-tokens", "64", "--data", bpe.toString());
+        CliResult scored = run("eval", "--run", bpeRun.toString(), "--max-tokens", "64", "--data", bpe.toString());
         assertThat(scored.exitCode()).as(scored.err()).isZero();
         assertOneErrorLine(run("eval", "mc", "--run", bpeRun.toString(), "--file", "tiny-data/mc-val.jsonl", "--data",
                 "tiny-data/bytes"), 1, "uses tokenizer 'bytes' (vocab 258)");
         assertOneErrorLine(run("sample", "--checkpoint", bpeRun.toString(), "--length", "4"), 2,
                 "pass its dataset's tokenizer.json with --tokenizer-file FILE");
-        Result sampled = run("sample", "--checkpoint", bpeRun.toString(), "--length", "4", "--tokenizer-file",
+        CliResult sampled = run("sample", "--checkpoint", bpeRun.toString(), "--length", "4", "--tokenizer-file",
                 bpe.resolve("tokenizer.json").toString());
         assertThat(sampled.exitCode()).as(sampled.err()).isZero();
     }

@@ -1,31 +1,23 @@
 package org.dlm4j.cli;
 
+import static org.dlm4j.cli.CliResult.assertOneErrorLine;
+import static org.dlm4j.cli.CliResult.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import org.dlm4j.eval.Flops;
 import org.dlm4j.model.TransformerConfig;
 import org.junit.jupiter.api.Test;
 
 class FlopsCommandTest {
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @Test
     void jsonListsArAndDiffusionFlopsPerLength() throws Exception {
-        Result result = run("flops", "--preset", "paper-1b", "--gen-lengths", "16,256,1024,4096", "--json");
+        CliResult result = run("flops", "--preset", "paper-1b", "--gen-lengths", "16,256,1024,4096", "--json");
         assertThat(result.exitCode()).as(result.err()).isZero();
         JsonNode rows = new ObjectMapper().readTree(result.out());
         assertThat(rows.size()).isEqualTo(4);
@@ -45,7 +37,7 @@ class FlopsCommandTest {
 
     @Test
     void tablePrintsOneRowPerLength() {
-        Result result = run("flops", "--preset", "tiny", "--gen-lengths", "8,32", "--prompt-length", "16");
+        CliResult result = run("flops", "--preset", "tiny", "--gen-lengths", "8,32", "--prompt-length", "16");
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("gen_length").contains("ratio").contains("prompt of 16 tokens");
         assertThat(result.out().lines().filter(line -> line.matches("\\s+(8|32)\\s.*"))).hasSize(2);
@@ -62,9 +54,4 @@ class FlopsCommandTest {
         assertOneErrorLine(run("flops", "--prompt-length", "-3"), "--prompt-length must be >= 0");
     }
 
-    private static void assertOneErrorLine(Result result, String fragment) {
-        assertThat(result.exitCode()).isNotZero();
-        assertThat(result.err()).startsWith("dlm4j: error: ").contains(fragment);
-        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception");
-    }
 }

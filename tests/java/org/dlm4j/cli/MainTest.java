@@ -1,9 +1,10 @@
 package org.dlm4j.cli;
 
+import static org.dlm4j.cli.CliResult.assertOneErrorLine;
+import static org.dlm4j.cli.CliResult.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,26 +18,9 @@ class MainTest {
     @TempDir
     Path dir;
 
-    /** Exit code and the two streams of one in-process run. */
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static void assertOneErrorLine(Result result, int exitCode, String fragment) {
-        assertThat(result.exitCode()).isEqualTo(exitCode);
-        assertThat(result.err()).startsWith("dlm4j: error: ").contains(fragment).endsWith("\n");
-        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
-    }
-
     @Test
     void helpAndVersionExitZero() {
-        Result help = run("--help");
+        CliResult help = run("--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Usage: dlm4j").contains("data").contains("completion");
         assertThat(run("data", "prepare", "--help").out()).contains("--tokenizer").contains("--val-fraction");
@@ -56,7 +40,7 @@ class MainTest {
 
     @Test
     void aMissingCommandPointsToHelpOnce() {
-        Result result = run();
+        CliResult result = run();
         assertOneErrorLine(result, 2, "missing command (see dlm4j --help)");
         assertThat(result.err().split("--help", -1)).hasSize(2);
     }
@@ -74,7 +58,7 @@ class MainTest {
         assertThat(child.exitValue()).isEqualTo(Main.EXIT_FAILURE);
         String errorLines = err.lines().filter(line -> !line.startsWith("WARNING: Using incubator modules"))
                 .reduce("", (a, b) -> a + b + "\n");
-        assertOneErrorLine(new Result(child.exitValue(), "", errorLines), 1, "out of memory (Java heap of");
+        assertOneErrorLine(new CliResult(child.exitValue(), "", errorLines), 1, "out of memory (Java heap of");
     }
 
     @Test
@@ -82,7 +66,7 @@ class MainTest {
         Path text = Files.writeString(dir.resolve("in.txt"), "First doc.\nstill first.\n\nSecond doc 🦊.\n\nThird.\n\nFourth one.\n");
         for (String tokenizer : new String[] {"bytes", "bpe", "gpt2"}) {
             Path out = dir.resolve("ds-" + tokenizer);
-            Result result = tokenizer.equals("bpe")
+            CliResult result = tokenizer.equals("bpe")
                     ? run("data", "prepare", text.toString(), "--out", out.toString(), "--tokenizer", "bpe", "--vocab-size", "270", "--val-fraction", "0.25")
                     : run("data", "prepare", text.toString(), "--out", out.toString(), "--tokenizer", tokenizer, "--val-fraction", "0.25");
             assertThat(result.exitCode()).as(result.err()).isZero();
@@ -137,7 +121,7 @@ class MainTest {
     @Test
     void synthWritesTheCorpus() {
         Path out = dir.resolve("tiny");
-        Result result = run("data", "synth", "--seed", "3", "--stories", "40", "--out", out.toString());
+        CliResult result = run("data", "synth", "--seed", "3", "--stories", "40", "--out", out.toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("36 train and 4 val stories, 12 multiple-choice items");
         assertThat(MultipleChoice.readJsonl(out.resolve("mc-val.jsonl"))).hasSize(12);
@@ -146,7 +130,7 @@ class MainTest {
 
     @Test
     void completionPrintsABashScript() {
-        Result result = run("completion");
+        CliResult result = run("completion");
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).startsWith("#!/usr/bin/env bash").contains("complete -F").contains("prepare");
     }

@@ -1,9 +1,10 @@
 package org.dlm4j.cli;
 
+import static org.dlm4j.cli.CliResult.assertOneErrorLine;
+import static org.dlm4j.cli.CliResult.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,20 +18,10 @@ class SampleCommandTest {
     @TempDir
     static Path dir;
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void trainTwoTinyRuns() {
         for (String objective : new String[] {"ar", "diffusion"}) {
-            Result trained = run("train", "--objective", objective, "--preset", "tiny", "--context", "64", "--steps", "2", "--warmup", "1",
+            CliResult trained = run("train", "--objective", objective, "--preset", "tiny", "--context", "64", "--steps", "2", "--warmup", "1",
                     "--batch-size", "2", "--eval-batches", "1", "--out", dir.resolve(objective).toString(),
                     "--data", "tiny-data/bytes");
             assertThat(trained.exitCode()).as(trained.err()).isZero();
@@ -47,27 +38,27 @@ class SampleCommandTest {
 
     @Test
     void arSamplingIsSeededAndTheCacheChangesNothing() {
-        Result first = run("sample", "--checkpoint", ar(), "--prompt", "Once", "--length", "20", "--seed", "7");
-        Result again = run("sample", "--checkpoint", ar() + "/checkpoint", "--prompt", "Once", "--length", "20",
+        CliResult first = run("sample", "--checkpoint", ar(), "--prompt", "Once", "--length", "20", "--seed", "7");
+        CliResult again = run("sample", "--checkpoint", ar() + "/checkpoint", "--prompt", "Once", "--length", "20",
                 "--seed", "7");
-        Result uncached = run("sample", "--checkpoint", ar(), "--prompt", "Once", "--length", "20", "--seed", "7",
+        CliResult uncached = run("sample", "--checkpoint", ar(), "--prompt", "Once", "--length", "20", "--seed", "7",
                 "--no-cache");
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).startsWith("Once").isEqualTo(again.out()).isEqualTo(uncached.out());
-        Result greedy = run("sample", "--checkpoint", ar(), "--length", "10", "--temperature", "0", "--top-k", "5");
+        CliResult greedy = run("sample", "--checkpoint", ar(), "--length", "10", "--temperature", "0", "--top-k", "5");
         assertThat(greedy.exitCode()).as(greedy.err()).isZero();
     }
 
     @Test
     void diffusionSamplingFillsPromptContinuationsAndInfills() {
-        Result first = run("sample", "--checkpoint", diffusion(), "--prompt", "The", "--length", "12", "--steps", "4",
+        CliResult first = run("sample", "--checkpoint", diffusion(), "--prompt", "The", "--length", "12", "--steps", "4",
                 "--remasking", "random", "--temperature", "1", "--seed", "3");
-        Result again = run("sample", "--checkpoint", diffusion(), "--prompt", "The", "--length", "12", "--steps", "4",
+        CliResult again = run("sample", "--checkpoint", diffusion(), "--prompt", "The", "--length", "12", "--steps", "4",
                 "--remasking", "random", "--temperature", "1", "--seed", "3");
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).startsWith("The").isEqualTo(again.out()).doesNotContain("<|mask|>");
 
-        Result infill = run("sample", "--checkpoint", diffusion(), "--infill", "The cat [MASK:5] the mat",
+        CliResult infill = run("sample", "--checkpoint", diffusion(), "--infill", "The cat [MASK:5] the mat",
                 "--block-length", "2", "--show-steps");
         assertThat(infill.exitCode()).as(infill.err()).isZero();
         String[] lines = infill.out().split("\n");
@@ -103,7 +94,7 @@ class SampleCommandTest {
                 {"--show-steps"}}) {
             var args = new ArrayList<>(List.of("sample", "--checkpoint", ar(), "--length", "4"));
             args.addAll(List.of(option));
-            Result result = run(args.toArray(String[]::new));
+            CliResult result = run(args.toArray(String[]::new));
             assertOneErrorLine(result, option[0] + " needs a diffusion model; this checkpoint is autoregressive");
             assertThat(result.exitCode()).isEqualTo(Main.EXIT_USAGE);
         }
@@ -112,9 +103,4 @@ class SampleCommandTest {
         assertOneErrorLine(run("sample", "--checkpoint", dir.toString()), "no checkpoint in " + dir);
     }
 
-    private static void assertOneErrorLine(Result result, String fragment) {
-        assertThat(result.exitCode()).isNotZero();
-        assertThat(result.err()).startsWith("dlm4j: error: ").contains(fragment);
-        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception");
-    }
 }

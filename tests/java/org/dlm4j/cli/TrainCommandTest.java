@@ -1,10 +1,11 @@
 package org.dlm4j.cli;
 
+import static org.dlm4j.cli.CliResult.assertOneErrorLine;
+import static org.dlm4j.cli.CliResult.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,16 +30,6 @@ class TrainCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
-
     /** {@link #MICRO} with the given option/value pairs replacing or adding to it (picocli takes an option once). */
     private static String[] micro(String... pairs) {
         List<String> args = new ArrayList<>(List.of(MICRO));
@@ -61,12 +52,6 @@ class TrainCommandTest {
         return args.toArray(String[]::new);
     }
 
-    private static void assertOneErrorLine(Result result, String fragment) {
-        assertThat(result.exitCode()).as(result.err()).isNotZero();
-        assertThat(result.err()).startsWith("dlm4j: error: ").contains(fragment).endsWith("\n");
-        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
-    }
-
     private static List<Double> column(Path metrics, String key) throws IOException {
         List<Double> values = new ArrayList<>();
         for (Map<String, Object> record : MetricsLog.read(metrics)) {
@@ -80,14 +65,14 @@ class TrainCommandTest {
     @Test
     void trainsAndResumesFromTheCommandLine() throws IOException {
         Path out = dir.resolve("run");
-        Result first = run(train(micro("--steps", "4", "--unique-tokens", "256"), "--objective", "diffusion", "--out", out.toString()));
+        CliResult first = run(train(micro("--steps", "4", "--unique-tokens", "256"), "--objective", "diffusion", "--out", out.toString()));
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).contains("training diffusion").contains("step 4  val loss").contains("done: 4 steps");
         assertThat(Checkpoint.load(out).state().step()).isEqualTo(4);
         assertThat(run("train", "--help").out()).contains("--objective").contains("--resume").contains("--loss-variant");
 
         // resuming with no options continues with the checkpoint's config; a finished run has nothing left to do
-        Result again = run("train", "--out", out.toString(), "--resume");
+        CliResult again = run("train", "--out", out.toString(), "--resume");
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("already complete (4 steps)");
     }
@@ -97,7 +82,7 @@ class TrainCommandTest {
         Path config = Files.writeString(dir.resolve("c.json"),
                 "{\"objective\": \"ar\", \"lr\": 0.002, \"weight_decay\": 0.0, \"model\": {\"d_model\": 8}}");
         Path out = dir.resolve("run");
-        Result result = run(train(micro("--steps", "2", "--unique-tokens", "128", "--warmup", "1"),
+        CliResult result = run(train(micro("--steps", "2", "--unique-tokens", "128", "--warmup", "1"),
                 "--config", config.toString(), "--out", out.toString()));
         assertThat(result.exitCode()).as(result.err()).isZero();
         String written = Files.readString(out.resolve(Trainer.CONFIG_FILE));
@@ -143,7 +128,7 @@ class TrainCommandTest {
         assertOneErrorLine(run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o)),
                 "not a valid `int` value (at model.d_model)");
         Files.writeString(config, "{\"steps\": 3");
-        Result truncated = run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o));
+        CliResult truncated = run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o));
         assertOneErrorLine(truncated, "config file " + config + " is not valid JSON: Unexpected end-of-input");
         assertThat(truncated.err()).doesNotContain("Source:").doesNotContain("start marker");
         assertThat(out).doesNotExist();
@@ -184,7 +169,7 @@ class TrainCommandTest {
     @Test
     void aDivergingRunExitsNonZeroWithOneLineAndKeepsItsCheckpoint() throws IOException {
         Path out = dir.resolve("run");
-        Result result = run(train(micro("--lr", "1e30", "--min-lr", "1e30", "--warmup", "0", "--grad-clip", "0",
+        CliResult result = run(train(micro("--lr", "1e30", "--min-lr", "1e30", "--warmup", "0", "--grad-clip", "0",
                 "--checkpoint-interval", "1"), "--objective", "ar", "--out", out.toString()));
         assertOneErrorLine(result, "training stopped at step");
         assertThat(result.err()).contains("is NaN; kept the last good checkpoint (step");
@@ -194,12 +179,12 @@ class TrainCommandTest {
     @Test
     void aNewRunThatFailsBeforeItsFirstCheckpointLeavesNoFolder() throws IOException {
         Path out = dir.resolve("run");
-        Result result = run(train(micro("--lr", "1e30", "--min-lr", "1e30", "--warmup", "0", "--grad-clip", "0",
+        CliResult result = run(train(micro("--lr", "1e30", "--min-lr", "1e30", "--warmup", "0", "--grad-clip", "0",
                 "--checkpoint-interval", "100"), "--objective", "ar", "--out", out.toString()));
         assertOneErrorLine(result, "no checkpoint had been written yet");
         // config.json and metrics.jsonl alone would block both a new run (not empty) and --resume (no checkpoint)
         assertThat(out).doesNotExist();
-        Result again = run(train(micro(), "--objective", "ar", "--out", out.toString()));
+        CliResult again = run(train(micro(), "--objective", "ar", "--out", out.toString()));
         assertThat(again.exitCode()).as(again.err()).isZero();
     }
 
@@ -258,10 +243,10 @@ class TrainCommandTest {
         long killedAt = column(killed.resolve(Trainer.METRICS_FILE), "train_loss").size();
         assertThat(killedAt).isLessThan(600);
 
-        Result resumed = run("train", "--out", killed.toString(), "--resume", "--threads", "2");
+        CliResult resumed = run("train", "--out", killed.toString(), "--resume", "--threads", "2");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         Path straight = dir.resolve("straight");
-        Result uninterrupted = run(train(options, "--out", straight.toString()));
+        CliResult uninterrupted = run(train(options, "--out", straight.toString()));
         assertThat(uninterrupted.exitCode()).as(uninterrupted.err()).isZero();
 
         List<Double> expected = column(straight.resolve(Trainer.METRICS_FILE), "train_loss");
