@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  *   <li>{@link #MASKED_MEAN}: the paper's mask; w_b = 1; N = total masked tokens in the batch. The
  *       plain mean CE over masked tokens — NOT a bound: it weighs each row by its number of masks,
  *       so heavily masked (hard) rows dominate, while the bound gives every row the same weight
- *       (its mean masked CE, averaged over rows). Kept for the lessons.</li>
+ *       (its mean masked CE, averaged over rows). Kept to show the difference from a bound.</li>
  * </ul>
  */
 public enum DiffusionVariant {
