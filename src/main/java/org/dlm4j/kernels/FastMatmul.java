@@ -15,8 +15,10 @@ import static org.dlm4j.kernels.MatmulMicroKernel.SPECIES;
  * <ol>
  *   <li>Threads: c is split into contiguous ranges of column panels ({@link MatmulMicroKernel#COLS}
  *       columns each) or, when that shares out less evenly, of row slivers
- *       ({@link MatmulMicroKernel#ROWS} rows); one {@link Parallel#forRange} call, one range per
- *       thread, each packing what it needs into its own reusable buffers.</li>
+ *       ({@link MatmulMicroKernel#ROWS} rows); one {@link Parallel#forRange} call, whose threads claim
+ *       the ranges in about {@link #CHUNKS_PER_THREAD} pieces each from a shared counter (so a thread
+ *       that starts late or loses its core does not hold up the product), each packing what it needs
+ *       into its own reusable buffers.</li>
  *   <li>Within a range: columns in blocks of {@link #NC}, k in blocks of {@link #KC}. The k block of b
  *       is copied into k-major panels ({@code panel[p*COLS + j]}, zero-padded at the right edge;
  *       512 KB, L2). The copy reads b as stored, so {@code abT} costs one transposing copy and then
@@ -56,6 +58,8 @@ final class FastMatmul {
     static final long DIRECT_MAX_MACS = 1L << 13;
     /** Batched products smaller than this are spread across the batch rather than inside each one. */
     static final long BATCH_ACROSS_MAX_MACS = 1L << 22;
+    /** Pieces per thread that the packed path's work is claimed in (see {@link #packed}). */
+    static final int CHUNKS_PER_THREAD = 4;
     /** Columns per task of the direct (unpacked) path. */
     private static final int DIRECT_COLS = 4 * LANES;
 
@@ -123,13 +127,33 @@ final class FastMatmul {
         int units = splitColumns ? panels : slivers;
         long unitMacs = (long) k * (splitColumns ? (long) m * COLS : (long) ROWS * n);
         int minChunk = threaded ? (int) Math.max(1, Math.min(units, PARALLEL_MIN_MACS / unitMacs)) : units;
-        Parallel.forRange(units, minChunk, (u0, u1) -> {
-            if (splitColumns) {
-                region(form, a, aOff, b, bOff, c, cOff, m, k, n, 0, m, u0 * COLS, Math.min(n, u1 * COLS), accumulate);
-            } else {
-                region(form, a, aOff, b, bOff, c, cOff, m, k, n, u0 * ROWS, Math.min(m, u1 * ROWS), 0, n, accumulate);
+        int workers = Math.min(threads, Math.max(1, units / minChunk));
+        if (workers <= 1) {
+            packedRange(form, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, splitColumns, 0, units);
+            return;
+        }
+        // Work is claimed in CHUNKS_PER_THREAD pieces per thread rather than one fixed range each: with
+        // as many threads as cores, a worker that wakes late or loses its core for a while (JIT, GC)
+        // no longer holds up the whole product, the others take its pieces. Which thread computes a
+        // piece does not change its bits (each element's sum runs over k blocks in order, in one thread).
+        int chunk = Math.max(minChunk, ceilDiv(units, workers * CHUNKS_PER_THREAD));
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Parallel.forRange(workers, 1, (t0, t1) -> {
+            for (int u0 = next.getAndAdd(chunk); u0 < units; u0 = next.getAndAdd(chunk)) {
+                packedRange(form, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, splitColumns, u0,
+                        Math.min(units, u0 + chunk));
             }
         });
+    }
+
+    /** Column panels or row slivers [u0, u1) of c on the calling thread. */
+    private static void packedRange(Form form, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                    int m, int k, int n, boolean accumulate, boolean splitColumns, int u0, int u1) {
+        if (splitColumns) {
+            region(form, a, aOff, b, bOff, c, cOff, m, k, n, 0, m, u0 * COLS, Math.min(n, u1 * COLS), accumulate);
+        } else {
+            region(form, a, aOff, b, bOff, c, cOff, m, k, n, u0 * ROWS, Math.min(m, u1 * ROWS), 0, n, accumulate);
+        }
     }
 
     /**
