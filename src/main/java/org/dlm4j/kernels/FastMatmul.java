@@ -1,5 +1,7 @@
 package org.dlm4j.kernels;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import jdk.incubator.vector.FloatVector;
 
 import static org.dlm4j.kernels.MatmulMicroKernel.COLS;
@@ -137,7 +139,7 @@ final class FastMatmul {
         // no longer holds up the whole product, the others take its pieces. Which thread computes a
         // piece does not change its bits (each element's sum runs over k blocks in order, in one thread).
         int chunk = Math.max(minChunk, ceilDiv(units, workers * CHUNKS_PER_THREAD));
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
         Parallel.forRange(workers, 1, (t0, t1) -> {
             for (int u0 = next.getAndAdd(chunk); u0 < units; u0 = next.getAndAdd(chunk)) {
                 packedRange(form, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, splitColumns, u0,
