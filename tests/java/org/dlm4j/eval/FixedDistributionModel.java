@@ -1,57 +1,27 @@
 package org.dlm4j.eval;
 
-import java.util.Arrays;
-import java.util.Map;
-
 import org.dlm4j.kernels.Rng;
-import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
-import org.dlm4j.model.TransformerConfig;
-import org.dlm4j.nn.Parameter;
+import org.dlm4j.objective.ObjectiveTestData;
 
 /**
- * A real {@link Transformer} whose logits are the same vector z at every position whatever the input,
- * so it predicts a fixed distribution p = softmax(z): every weight is zero except ln_f.bias = e_0
- * (channel 0 is 1) and head.weight[:, 0] = z. With ln_f.weight = 0 the final LayerNorm outputs its
- * bias whatever the residual stream holds, and head(e_0) = z. (The head has no bias of its own.)
+ * The fixed-distribution model of the likelihood known-answer tests: a real {@link Transformer}
+ * whose logits are the same vector z at every position whatever the input, so it predicts
+ * p = softmax(z) (built by {@link ObjectiveTestData#fixedLogitsModel}; in evaluation mode).
  */
 final class FixedDistributionModel {
     private FixedDistributionModel() {
     }
 
     static Transformer of(float[] logits, int contextLength, boolean causal) {
-        var config = new TransformerConfig(logits.length, contextLength, 8, 1, 2, 2, 0f, causal, true, false,
-                PositionEncoding.LEARNED);
-        var model = new Transformer(config, new Rng(1));
-        Map<String, Parameter> parameters = model.namedParameters();
-        for (Parameter p : parameters.values()) {
-            Arrays.fill(p.data(), 0f);
-        }
-        parameters.get("ln_f.bias").data()[0] = 1f;
-        float[] head = parameters.get("head.weight").data();               // (V, C)
-        for (int v = 0; v < logits.length; v++) {
-            head[v * config.dModel()] = logits[v];
-        }
+        Transformer model = ObjectiveTestData.fixedLogitsModel(logits, contextLength, causal);
         model.train(false);
         return model;
     }
 
     /** p = softmax(z) in double. */
     static double[] probabilities(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float z : logits) {
-            max = Math.max(max, z);
-        }
-        double sum = 0;
-        double[] p = new double[logits.length];
-        for (int v = 0; v < logits.length; v++) {
-            p[v] = Math.exp(logits[v] - max);
-            sum += p[v];
-        }
-        for (int v = 0; v < logits.length; v++) {
-            p[v] /= sum;
-        }
-        return p;
+        return ObjectiveTestData.softmax(logits);
     }
 
     /** H(p) = -sum p log p over the ids with p > 0, nats. */

@@ -7,7 +7,7 @@ import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.nn.Parameter;
 
 /** Models with known outputs, token windows and a hand-computed cross-entropy for objective tests. */
-final class ObjectiveTestData {
+public final class ObjectiveTestData {
     private ObjectiveTestData() {
     }
 
@@ -16,7 +16,7 @@ final class ObjectiveTestData {
      * ln_f's gain is 0 and its bias is e_0, so ln_f outputs e_0 everywhere, and column 0 of the
      * head is the wanted logits. The other weights are random (they do not reach the output).
      */
-    static Transformer fixedLogitsModel(float[] logits, int contextLength, boolean causal) {
+    public static Transformer fixedLogitsModel(float[] logits, int contextLength, boolean causal) {
         int channels = 4;
         TransformerConfig config = new TransformerConfig(logits.length, contextLength, channels, 1, 2, 2, 0f, causal,
                 true, false, PositionEncoding.LEARNED);
@@ -76,7 +76,7 @@ final class ObjectiveTestData {
         return tokens;
     }
 
-    static double[] softmax(float[] logits) {
+    public static double[] softmax(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (float l : logits) {
             max = Math.max(max, l);
@@ -94,7 +94,7 @@ final class ObjectiveTestData {
     }
 
     /** Entropy in nats of the softmax of {@code logits}. */
-    static double entropy(float[] logits) {
+    public static double entropy(float[] logits) {
         double h = 0;
         for (double p : softmax(logits)) {
             h -= p > 0 ? p * Math.log(p) : 0;
