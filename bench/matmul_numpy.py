@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """numpy/OpenBLAS sgemm throughput, the yardstick for dlm4j's MatmulBenchmark.
 
-Prints CSV lines  form,n,threads,best_gflops,median_gflops  (GFLOP/s = 2 n^3 / seconds; "best" from
-the fastest repetition) for the same cases as MatmulBenchmark: ab = a @ b at each size, abT = a @ b.T
+Prints CSV lines  form,n,threads,best_gflops,median_gflops  (GFLOP/s = 2 n^3 / seconds; best and
+median of 31 timed calls after a 1 s warm-up, as MatmulBenchmark) for the same cases: ab = a @ b at each size, abT = a @ b.T
 and aTb = a.T @ b at 512 (numpy hands the transposes to sgemm as flags, no copies).
 
 OpenBLAS reads its thread count when it loads, so each thread count runs in a fresh child process
@@ -20,7 +20,8 @@ import time
 
 SIZES = [256, 512, 1024]
 THREADS = [1, 2]
-REPS = 7
+REPS = 31
+WARMUP_SECONDS = 1.0
 
 
 def measure(threads):
@@ -34,8 +35,11 @@ def measure(threads):
         c = np.empty((n, n), dtype=np.float32)
         left = a.T if form == "aTb" else a
         right = b.T if form == "abT" else b
-        for _ in range(max(3, int(2e9 / (2.0 * n ** 3)))):
+        warmup_end = time.perf_counter() + WARMUP_SECONDS
+        calls = 0
+        while calls < 3 or time.perf_counter() < warmup_end:
             np.matmul(left, right, out=c)
+            calls += 1
         seconds = []
         for _ in range(REPS):
             t0 = time.perf_counter()

@@ -21,7 +21,7 @@ import java.util.Map;
  *   java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes \
  *        org.dlm4j.kernels.MatmulBenchmark --numpy target/matmul_numpy.csv
  * </pre>
- * Options: {@code --sizes 256,512,1024}, {@code --threads 1,2}, {@code --reps 7},
+ * Options: {@code --sizes 256,512,1024}, {@code --threads 1,2}, {@code --reps 31},
  * {@code --no-reference} (the naive loops take seconds at n=1024).
  */
 public final class MatmulBenchmark {
@@ -29,13 +29,16 @@ public final class MatmulBenchmark {
     private record Result(double bestGflops, double medianGflops) {
     }
 
+    /** Warm-up time per case, as in {@code bench/matmul_numpy.py}. */
+    private static final long WARMUP_NANOS = 1_000_000_000L;
+
     private MatmulBenchmark() {
     }
 
     public static void main(String[] args) throws IOException {
         int[] sizes = {256, 512, 1024};
         int[] threadCounts = {1, 2};
-        int reps = 7;
+        int reps = 31;
         boolean reference = true;
         Map<String, Result> numpy = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -85,9 +88,14 @@ public final class MatmulBenchmark {
             a[i] = rng.nextFloat() - 0.5f;
             b[i] = rng.nextFloat() - 0.5f;
         }
-        int warmups = mode == KernelMode.FAST ? Math.max(3, (int) (2e9 / (2.0 * n * n * n))) : 1;
-        for (int w = 0; w < warmups; w++) {
+        // Warm up for a second (at least 3 calls): C2 recompiles the threaded path when the thread count
+        // changes, and a dozen sub-millisecond calls are not enough for that to finish.
+        long warmupEnd = System.nanoTime() + (mode == KernelMode.FAST ? WARMUP_NANOS : 0);
+        for (int w = 0; w < 3 || System.nanoTime() < warmupEnd; w++) {
             run(form, a, b, c, n);
+            if (mode == KernelMode.REFERENCE) {
+                break;
+            }
         }
         double[] seconds = new double[reps];
         for (int r = 0; r < reps; r++) {

@@ -1,12 +1,5 @@
 package org.dlm4j.kernels;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The one fixed thread pool every fast kernel shares.
  *
@@ -17,8 +10,10 @@ import java.util.List;
  * written that way (tested).
  *
  * <p>The thread count comes from {@code -Ddlm4j.threads=N} (default: available processors) and can
- * be changed with {@link #setThreads}. A call made from inside a worker runs serially, so nested
- * kernels cannot deadlock the pool.
+ * be changed with {@link #setThreads}. Workers spin for {@code -Ddlm4j.spinMicros} (default 200)
+ * after their last chunk before they park (see {@link SpinningPool} for why). A call made from inside
+ * a chunk, or from a second thread while the pool is busy, runs serially, so nested kernels cannot
+ * deadlock the pool.
  */
 public final class Parallel {
 
@@ -28,14 +23,17 @@ public final class Parallel {
         void run(int start, int end);
     }
 
+    private static final long SPIN_NANOS = 1_000L * Long.getLong("dlm4j.spinMicros", 200L);
     private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> false);
-    private static int threads = Integer.getInteger("dlm4j.threads", Runtime.getRuntime().availableProcessors());
-    private static ExecutorService pool = newPool(threads);
+    private static volatile int threads = Integer.getInteger("dlm4j.threads",
+            Runtime.getRuntime().availableProcessors());
+    /** Null for one thread. Read without a lock, so a kernel never waits on {@link #setThreads}. */
+    private static volatile SpinningPool pool = newPool(threads);
 
     private Parallel() {
     }
 
-    public static synchronized int threads() {
+    public static int threads() {
         return threads;
     }
 
@@ -45,11 +43,12 @@ public final class Parallel {
             throw new IllegalArgumentException("threads must be at least 1, got " + count);
         }
         if (count != threads) {
-            if (pool != null) {
-                pool.shutdown();
-            }
-            threads = count;
+            SpinningPool old = pool;
             pool = newPool(count);
+            threads = count;
+            if (old != null) {
+                old.shutdown();
+            }
         }
     }
 
@@ -58,55 +57,22 @@ public final class Parallel {
      * least {@code minChunk} indices each (small problems stay on the calling thread).
      */
     public static void forRange(int count, int minChunk, RangeBody body) {
-        ExecutorService executor;
-        int chunks;
-        synchronized (Parallel.class) {
-            executor = pool;
-            chunks = Math.min(threads, Math.max(1, count / Math.max(1, minChunk)));
-        }
-        if (chunks <= 1 || IN_WORKER.get()) {
-            if (count > 0) {
-                body.run(0, count);
-            }
+        SpinningPool current = pool;
+        int chunks = current == null ? 1 : Math.min(current.threads(), Math.max(1, count / Math.max(1, minChunk)));
+        if (chunks > 1 && !IN_WORKER.get() && current.tryRun(count, chunks, body)) {
             return;
         }
-        List<Future<?>> pending = new ArrayList<>(chunks - 1);
-        for (int c = 1; c < chunks; c++) {
-            int start = (int) ((long) count * c / chunks);
-            int end = (int) ((long) count * (c + 1) / chunks);
-            pending.add(executor.submit(() -> body.run(start, end)));
-        }
-        body.run(0, (int) ((long) count / chunks));
-        for (Future<?> f : pending) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a kernel", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(cause);
-            }
+        if (count > 0) {
+            body.run(0, count);
         }
     }
 
-    private static ExecutorService newPool(int count) {
-        if (count <= 1) {
-            return null;
-        }
-        return Executors.newFixedThreadPool(count - 1, runnable -> {
-            Thread t = new Thread(() -> {
-                IN_WORKER.set(true);
-                runnable.run();
-            }, "dlm4j-kernel");
-            t.setDaemon(true);
-            return t;
-        });
+    /** Called by each pool thread as it starts: kernels it runs do not fan out again. */
+    static void markWorkerThread() {
+        IN_WORKER.set(true);
+    }
+
+    private static SpinningPool newPool(int count) {
+        return count <= 1 ? null : new SpinningPool(count, SPIN_NANOS);
     }
 }

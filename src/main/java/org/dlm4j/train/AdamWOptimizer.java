@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.dlm4j.kernels.AdamW;
+import org.dlm4j.kernels.GradNorm;
 import org.dlm4j.nn.Module;
 import org.dlm4j.nn.Parameter;
 
@@ -92,9 +93,7 @@ public final class AdamWOptimizer implements Optimizer {
             if (grad == null) {
                 continue;
             }
-            for (float g : grad) {
-                sumOfSquares += (double) g * g;
-            }
+            sumOfSquares += GradNorm.sumOfSquares(grad);
         }
         return Math.sqrt(sumOfSquares);
     }
@@ -116,9 +115,7 @@ public final class AdamWOptimizer implements Optimizer {
             for (Parameter parameter : parameters.values()) {
                 float[] grad = parameter.grad();
                 if (grad != null) {
-                    for (int i = 0; i < grad.length; i++) {
-                        grad[i] *= scale;
-                    }
+                    GradNorm.scale(grad, scale);
                 }
             }
         }
