@@ -207,7 +207,7 @@ final class FastMatmul {
                                 keepTile(tile, c, cIdx, n, ROWS, tileCols, store);
                             } else {
                                 // Bottom edge: the packed, zero-padded last sliver.
-                                MatmulMicroKernel.tile(kc, aPack, 0, bPack, bIdx, tile, 0, COLS, true);
+                                MatmulMicroKernel.tileStrided(kc, aPack, 0, 1, ROWS, bPack, bIdx, tile, 0, COLS, true);
                                 keepTile(tile, c, cIdx, n, tileRows, tileCols, store);
                             }
                         }
@@ -365,10 +365,6 @@ final class FastMatmul {
 
     private static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
-    }
-
-    private static int roundUp(int x, int multiple) {
-        return ceilDiv(x, multiple) * multiple;
     }
 
     /** Per-thread packing buffers (about 650 KB), allocated once per thread and reused. */

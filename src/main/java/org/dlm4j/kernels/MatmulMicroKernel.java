@@ -4,10 +4,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked inner kernel of {@link FastMatmul}: one {@link #ROWS} x {@link #COLS} tile
- * of c from a packed sliver of a and a packed panel of b.
+ * The register-blocked inner kernel of {@link FastMatmul} and {@link FastAttention}: one
+ * {@link #ROWS} x {@link #COLS} tile of c from a block of a, read where it is stored, and a packed
+ * panel of b.
  * <pre>
- *   tile(r, j) = sum over p in [0, kc) of aPack[p*ROWS + r] * bPack[p*COLS + j]     p ascending
+ *   tile(r, j) = sum over p in [0, kc) of a[aIdx + r*rowStride + p*kStride] * bPack[p*COLS + j]   p ascending
  *   c(r, j)    = tile(r, j)            when store
  *   c(r, j)    = c(r, j) + tile(r, j)  otherwise
  * </pre>
@@ -32,95 +33,12 @@ final class MatmulMicroKernel {
     }
 
     /**
-     * Computes one full tile into c at {@code cIdx} with row stride {@code ldc}.
+     * Computes one full tile into c at {@code cIdx} with row stride {@code ldc}. The value of a for
+     * row r and step p is {@code a[aIdx + r*rowStride + p*kStride]}: a row-major (m, k) block has
+     * rowStride k and kStride 1, a transposed (k, m) one rowStride 1 and kStride m, a packed
+     * k-major sliver rowStride 1 and kStride ROWS.
      *
-     * @param aPack a sliver, k-major: {@code aPack[aIdx + p*ROWS + r]}
      * @param bPack b panel, k-major: {@code bPack[bIdx + p*COLS + j]}
-     */
-    static void tile(int kc, float[] aPack, int aIdx, float[] bPack, int bIdx,
-                     float[] c, int cIdx, int ldc, boolean store) {
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
-        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
-        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
-        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
-        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
-        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
-        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
-        int ai = aIdx;
-        int bi = bIdx;
-        for (int p = 0; p < kc; p++, ai += ROWS, bi += COLS) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, bPack, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, bPack, bi + LANES);
-            FloatVector a = FloatVector.broadcast(SPECIES, aPack[ai]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(SPECIES, aPack[ai + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(SPECIES, aPack[ai + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(SPECIES, aPack[ai + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(SPECIES, aPack[ai + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(SPECIES, aPack[ai + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(SPECIES, aPack[ai + 6]);
-            c60 = a.fma(b0, c60);
-            c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(SPECIES, aPack[ai + 7]);
-            c70 = a.fma(b0, c70);
-            c71 = a.fma(b1, c71);
-        }
-        // Written out in full: a helper taking vectors as arguments may not be inlined, and a vector
-        // crossing a call boundary (or reassigned under a branch) is boxed on the heap.
-        if (store) {
-            c00.intoArray(c, cIdx);
-            c01.intoArray(c, cIdx + LANES);
-            c10.intoArray(c, cIdx + ldc);
-            c11.intoArray(c, cIdx + ldc + LANES);
-            c20.intoArray(c, cIdx + 2 * ldc);
-            c21.intoArray(c, cIdx + 2 * ldc + LANES);
-            c30.intoArray(c, cIdx + 3 * ldc);
-            c31.intoArray(c, cIdx + 3 * ldc + LANES);
-            c40.intoArray(c, cIdx + 4 * ldc);
-            c41.intoArray(c, cIdx + 4 * ldc + LANES);
-            c50.intoArray(c, cIdx + 5 * ldc);
-            c51.intoArray(c, cIdx + 5 * ldc + LANES);
-            c60.intoArray(c, cIdx + 6 * ldc);
-            c61.intoArray(c, cIdx + 6 * ldc + LANES);
-            c70.intoArray(c, cIdx + 7 * ldc);
-            c71.intoArray(c, cIdx + 7 * ldc + LANES);
-        } else {
-            c00.add(FloatVector.fromArray(SPECIES, c, cIdx)).intoArray(c, cIdx);
-            c01.add(FloatVector.fromArray(SPECIES, c, cIdx + LANES)).intoArray(c, cIdx + LANES);
-            c10.add(FloatVector.fromArray(SPECIES, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
-            c11.add(FloatVector.fromArray(SPECIES, c, cIdx + ldc + LANES)).intoArray(c, cIdx + ldc + LANES);
-            c20.add(FloatVector.fromArray(SPECIES, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
-            c21.add(FloatVector.fromArray(SPECIES, c, cIdx + 2 * ldc + LANES)).intoArray(c, cIdx + 2 * ldc + LANES);
-            c30.add(FloatVector.fromArray(SPECIES, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
-            c31.add(FloatVector.fromArray(SPECIES, c, cIdx + 3 * ldc + LANES)).intoArray(c, cIdx + 3 * ldc + LANES);
-            c40.add(FloatVector.fromArray(SPECIES, c, cIdx + 4 * ldc)).intoArray(c, cIdx + 4 * ldc);
-            c41.add(FloatVector.fromArray(SPECIES, c, cIdx + 4 * ldc + LANES)).intoArray(c, cIdx + 4 * ldc + LANES);
-            c50.add(FloatVector.fromArray(SPECIES, c, cIdx + 5 * ldc)).intoArray(c, cIdx + 5 * ldc);
-            c51.add(FloatVector.fromArray(SPECIES, c, cIdx + 5 * ldc + LANES)).intoArray(c, cIdx + 5 * ldc + LANES);
-            c60.add(FloatVector.fromArray(SPECIES, c, cIdx + 6 * ldc)).intoArray(c, cIdx + 6 * ldc);
-            c61.add(FloatVector.fromArray(SPECIES, c, cIdx + 6 * ldc + LANES)).intoArray(c, cIdx + 6 * ldc + LANES);
-            c70.add(FloatVector.fromArray(SPECIES, c, cIdx + 7 * ldc)).intoArray(c, cIdx + 7 * ldc);
-            c71.add(FloatVector.fromArray(SPECIES, c, cIdx + 7 * ldc + LANES)).intoArray(c, cIdx + 7 * ldc + LANES);
-        }
-    }
-
-    /**
-     * {@link #tile} reading a where it is stored instead of from a packed sliver: the value for row r
-     * and step p is {@code a[aIdx + r*rowStride + p*kStride]} (a row-major (m, k) block has
-     * rowStride k and kStride 1; a transposed (k, m) one rowStride 1 and kStride m). Same
-     * operations in the same order as {@link #tile}, so the same bits.
      */
     static void tileStrided(int kc, float[] a, int aIdx, int rowStride, int kStride, float[] bPack, int bIdx,
                             float[] c, int cIdx, int ldc, boolean store) {
