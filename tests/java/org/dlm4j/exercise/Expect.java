@@ -74,6 +74,25 @@ public final class Expect {
         }
     }
 
+    /**
+     * {@code action} refuses its input with an {@link IllegalArgumentException}, which is returned. A stub's
+     * {@link UnsolvedExerciseException} passes through unchanged; anything else fails.
+     */
+    public static IllegalArgumentException refuses(String what, Runnable action, String hint) {
+        try {
+            action.run();
+        } catch (IllegalArgumentException expected) {
+            return expected;
+        } catch (UnsolvedExerciseException stub) {
+            throw stub;
+        } catch (RuntimeException other) {
+            throw new AssertionFailedError(withHint(what + ": expected an IllegalArgumentException, got " + other, hint),
+                    other);
+        }
+        throw new AssertionFailedError(withHint(what + ": expected an IllegalArgumentException, but the call returned"
+                + " normally", hint));
+    }
+
     /** A condition that must hold, with the reason when it does not. */
     public static void that(boolean condition, String problem, String hint) {
         if (!condition) {
