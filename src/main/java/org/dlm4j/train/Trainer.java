@@ -10,8 +10,10 @@ import org.dlm4j.data.AtomicOutput;
 import org.dlm4j.data.DataConstrainedSampler;
 import org.dlm4j.data.PreparedDataset;
 import org.dlm4j.data.ValidationBatches;
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.model.Transformer;
+import org.dlm4j.nn.Module;
 import org.dlm4j.objective.Loss;
 import org.dlm4j.objective.Objective;
 import org.dlm4j.objective.Objectives;
@@ -166,14 +168,10 @@ public final class Trainer {
     }
 
     /**
-     * Trains until {@code lastStep} steps are done (or the budget ends), validating and
-     * checkpointing on the config's schedule; a run can be continued later with {@link #resume}
-     * from its last checkpoint.
-     */
-    /**
-     * One optimizer step (loss, backward, clipping, AdamW, zeroGrad) on {@code windows}, returning
-     * the loss. Its tensors live in a {@link Tensor#workspace()} scope, so after the first step
-     * training reuses the same arrays instead of allocating new ones.
+     * One training step on {@code windows}: the loss, then {@link #optimizationStep}; returns the loss.
+     * Its tensors live in a {@link Tensor#workspace()} scope, so after the first step training reuses
+     * the same arrays instead of allocating new ones. A non-finite loss or gradient norm stops the run
+     * before any weight changes.
      */
     private double trainStep(int[] windows, long next, double lr) {
         try (var workspace = Tensor.workspace()) {
@@ -184,17 +182,38 @@ public final class Trainer {
             if (!Double.isFinite(value)) {
                 throw diverged(next, "the training loss is " + value);
             }
-            loss.value().backward();
-            double norm = optimizer.clipGradNorm(config.gradClip());
+            double norm = optimizationStep(loss.value(), model, optimizer, config.gradClip(), lr);
             if (!Double.isFinite(norm)) {
                 throw diverged(next, "the gradient norm is " + norm);
             }
-            optimizer.step(lr);
-            model.zeroGrad();
             return value;
         }
     }
 
+    /**
+     * The optimizer's part of a step, given the loss (a scalar tensor built from {@code model}'s
+     * parameters): back-propagate; clip the global gradient norm to {@code maxNorm}
+     * ({@link Optimizer#clipGradNorm}, 0 disables); if that norm is finite, take the optimizer step at
+     * learning rate {@code lr} and clear every gradient ({@link Module#zeroGrad}) for the next step.
+     * Returns the norm before clipping; when it is not finite nothing is updated, so the caller can stop
+     * with the weights as they were.
+     */
+    @Exercise("L06.4")
+    public static double optimizationStep(Tensor loss, Module model, Optimizer optimizer, double maxNorm, double lr) {
+        loss.backward();
+        double norm = optimizer.clipGradNorm(maxNorm);
+        if (Double.isFinite(norm)) {
+            optimizer.step(lr);
+            model.zeroGrad();
+        }
+        return norm;
+    }
+
+    /**
+     * Trains until {@code lastStep} steps are done (or the budget ends), validating and
+     * checkpointing on the config's schedule; a run can be continued later with {@link #resume}
+     * from its last checkpoint.
+     */
     public Summary runUntil(long lastStep) throws IOException {
         long stop = Math.min(lastStep, config.steps());
         int batchSize = config.batchSize();
