@@ -31,7 +31,7 @@ import com.github.javaparser.ast.stmt.BlockStmt;
  * where each body starts and ends in the file's text, so that {@link Stubs} can replace exactly the
  * body and leave every other character of the file as it was.
  *
- * <p>Only files whose text mentions {@code @Exercise} are parsed. A file that does not parse, an id
+ * <p>Only files whose text mentions {@code Exercise} are parsed. A file that does not parse, an id
  * that is not a string literal of the form {@code L04.2}, a method without a body and an id used twice
  * are errors naming the file and line.
  */
@@ -51,7 +51,7 @@ public final class ExerciseScanner {
         try (Stream<Path> files = Files.walk(sources)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
                 String text = Files.readString(file, StandardCharsets.UTF_8);
-                if (text.contains("@" + ANNOTATION)) {
+                if (text.contains(ANNOTATION)) {
                     found.addAll(scanFile(relative(root, file), text));
                 }
             }
