@@ -38,12 +38,8 @@ class Lesson01KernelsTest {
     @Test
     @Tag("L01.1")
     void abReadsItsOperandsAtTheirOffsets() {
-        float[] a = KernelTestData.gaussian(1, A_OFF + M * K);
-        float[] b = KernelTestData.gaussian(2, B_OFF + K * N);
-        float[] c = new float[C_OFF + M * N + 4];
-        Matmul.referenceAb(a, A_OFF, b, B_OFF, c, C_OFF, M, K, N, false);
-        Expect.close("c with offsets aOff=3, bOff=5, cOff=7", expectedWithGuards(product(a, b, Form.AB), c.length),
-                c, ATOL, RTOL, "add aOff, bOff and cOff to every index, and write only c[cOff .. cOff + m*n)");
+        assertProduct(Form.AB, "c with offsets aOff=3, bOff=5, cOff=7",
+                "add aOff, bOff and cOff to every index, and write only c[cOff .. cOff + m*n)");
     }
 
     @Test
@@ -57,12 +53,8 @@ class Lesson01KernelsTest {
     @Test
     @Tag("L01.2")
     void abTMultipliesRowsOfAWithRowsOfB() {
-        float[] a = KernelTestData.gaussian(3, A_OFF + M * K);
-        float[] b = KernelTestData.gaussian(4, B_OFF + N * K);
-        float[] c = new float[C_OFF + M * N + 4];
-        Matmul.referenceAbT(a, A_OFF, b, B_OFF, c, C_OFF, M, K, N, false);
-        Expect.close("c = a · bᵀ with b stored (n, k)", expectedWithGuards(product(a, b, Form.ABT), c.length), c,
-                ATOL, RTOL, "b is stored (n, k): element (p, j) of bᵀ is b[bOff + j*k + p]");
+        assertProduct(Form.ABT, "c = a · bᵀ with b stored (n, k)",
+                "b is stored (n, k): element (p, j) of bᵀ is b[bOff + j*k + p]");
     }
 
     @Test
@@ -76,12 +68,8 @@ class Lesson01KernelsTest {
     @Test
     @Tag("L01.3")
     void aTbMultipliesColumnsOfAWithColumnsOfB() {
-        float[] a = KernelTestData.gaussian(5, A_OFF + K * M);
-        float[] b = KernelTestData.gaussian(6, B_OFF + K * N);
-        float[] c = new float[C_OFF + M * N + 4];
-        Matmul.referenceATb(a, A_OFF, b, B_OFF, c, C_OFF, M, K, N, false);
-        Expect.close("c = aᵀ · b with a stored (k, m)", expectedWithGuards(product(a, b, Form.ATB), c.length), c,
-                ATOL, RTOL, "a is stored (k, m): element (i, p) of aᵀ is a[aOff + p*m + i]");
+        assertProduct(Form.ATB, "c = aᵀ · b with a stored (k, m)",
+                "a is stored (k, m): element (i, p) of aᵀ is a[aOff + p*m + i]");
     }
 
     @Test
@@ -166,17 +154,31 @@ class Lesson01KernelsTest {
         return expected;
     }
 
+    /** The form's product of random operands at offsets, into a zero c: exactly the definition's. */
+    private static void assertProduct(Form form, String what, String hint) {
+        float[] a = KernelTestData.gaussian(form.ordinal() + 1, A_OFF + M * K);
+        float[] b = KernelTestData.gaussian(form.ordinal() + 4, B_OFF + K * N);
+        float[] c = new float[C_OFF + M * N + 4];
+        multiply(form, a, b, c, false);
+        Expect.close(what, expectedWithGuards(product(a, b, form), c.length), c, ATOL, RTOL, hint);
+    }
+
     private static void assertAccumulates(Form form) {
         float[] a = KernelTestData.gaussian(11, A_OFF + M * K);
         float[] b = KernelTestData.gaussian(12, B_OFF + K * N);
         float[] before = expectedWithGuards(KernelTestData.gaussian(13, M * N), C_OFF + M * N);
         float[] c = before.clone();
-        switch (form) {
-            case AB -> Matmul.referenceAb(a, A_OFF, b, B_OFF, c, C_OFF, M, K, N, true);
-            case ABT -> Matmul.referenceAbT(a, A_OFF, b, B_OFF, c, C_OFF, M, K, N, true);
-            case ATB -> Matmul.referenceATb(a, A_OFF, b, B_OFF, c, C_OFF, M, K, N, true);
-        }
+        multiply(form, a, b, c, true);
         Expect.accumulated("c with accumulate = true", before, expectedWithGuards(product(a, b, form), c.length), c,
                 ATOL, RTOL, "with accumulate the product is added to c (backward passes add into gradients)");
+    }
+
+    /** The exercise of {@code form}, with the test's sizes and offsets. */
+    private static void multiply(Form form, float[] a, float[] b, float[] c, boolean accumulate) {
+        switch (form) {
+            case AB -> Matmul.referenceAb(a, A_OFF, b, B_OFF, c, C_OFF, M, K, N, accumulate);
+            case ABT -> Matmul.referenceAbT(a, A_OFF, b, B_OFF, c, C_OFF, M, K, N, accumulate);
+            case ATB -> Matmul.referenceATb(a, A_OFF, b, B_OFF, c, C_OFF, M, K, N, accumulate);
+        }
     }
 }

@@ -119,15 +119,7 @@ class Lesson08AutoregressiveTest {
         }
         double sum = 0;
         for (int i = 0; i < wanted.length; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int v = 0; v < VOCAB; v++) {
-                max = Math.max(max, logits[i * VOCAB + v]);
-            }
-            double z = 0;
-            for (int v = 0; v < VOCAB; v++) {
-                z += Math.exp(logits[i * VOCAB + v] - max);
-            }
-            sum += max + Math.log(z) - logits[i * VOCAB + wanted[i]];
+            sum += ObjectiveTestData.crossEntropy(logits, i, VOCAB, wanted[i]);
         }
         return sum / wanted.length;
     }

@@ -29,20 +29,26 @@ public final class CourseCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, export or verify");
     }
 
+    /** The {@code --repo} option every subcommand shares. */
+    static final class Checkout {
+        @Option(names = "--repo", defaultValue = ".", description = "The dlm4j checkout (default: the current folder).")
+        Path repo;
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
             description = "Print every exercise: id, method, file and handout.")
     static final class ListExercises implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--repo", defaultValue = ".", description = "The dlm4j checkout (default: the current folder).")
-        Path repo;
+        @CommandLine.Mixin
+        Checkout checkout;
 
         @Override
         public Integer call() {
-            Lessons lessons = Lessons.read(repo);
+            Lessons lessons = Lessons.read(checkout.repo);
             PrintWriter out = spec.commandLine().getOut();
-            for (ExerciseMethod e : ExerciseScanner.scan(repo)) {
+            for (ExerciseMethod e : ExerciseScanner.scan(checkout.repo)) {
                 out.printf(Locale.ROOT, "%-6s %-44s %s:%d  %s%n", e.id(), e.method(), e.file(), e.line(),
                         lessons.handout(e.lesson()));
             }
@@ -65,12 +71,12 @@ public final class CourseCommand implements Runnable {
                 description = "Keep the exercises of the lessons before N solved (default: ${DEFAULT-VALUE}).")
         int solvedBefore;
 
-        @Option(names = "--repo", defaultValue = ".", description = "The dlm4j checkout (default: the current folder).")
-        Path repo;
+        @CommandLine.Mixin
+        Checkout checkout;
 
         @Override
         public Integer call() {
-            StudentEdition.Summary summary = StudentEdition.export(repo, out, solvedBefore);
+            StudentEdition.Summary summary = StudentEdition.export(checkout.repo, out, solvedBefore);
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.printf(Locale.ROOT, "wrote a student edition to %s: %d files, %d exercises to write (lessons %02d"
                             + " and later), %d solved%n", summary.out(), summary.files(), summary.stubbed().size(),
@@ -96,13 +102,13 @@ public final class CourseCommand implements Runnable {
                 description = "Scratch folder for the edition and the logs (default: ${DEFAULT-VALUE}).")
         Path work;
 
-        @Option(names = "--repo", defaultValue = ".", description = "The dlm4j checkout (default: the current folder).")
-        Path repo;
+        @CommandLine.Mixin
+        Checkout checkout;
 
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
-            EditionVerifier.Report report = EditionVerifier.verify(repo, work, out);
+            EditionVerifier.Report report = EditionVerifier.verify(checkout.repo, work, out);
             out.printf(Locale.ROOT, "course verify: %s; the student edition compiled in %.0f s, %d lessons checked,"
                             + " %.1f min in all (logs in %s)%n", report.ok() ? "OK" : "FAILED", report.compileSeconds(),
                     report.lessons().size(), report.seconds() / 60, work);

@@ -56,8 +56,8 @@ public final class Attention {
      * row i, with q_i = {@code qkv[(b*T + i)*3C + h*hs ..]} and k_j, v_j at offsets C and 2C of row j:
      * <pre>
      *   s_j  = q_i · k_j / sqrt(hs)                     for j = 0..T-1, or only j = 0..i when causal
-     *   p_ij = exp(s_j - max s) / sum exp(s - max s)     stored at probs[((b*H + h)*T + i)*T + j];
-     *                                                    masked entries exactly 0
+     *   p_ij = exp(s_j - max s) / sum exp(s - max s)     stored at probs[((b*H + h)*T + i)*T + j]
+     *                                                    ({@link Softmax#forwardRow}); masked entries exactly 0
      *   o_i  = sum_j p_ij v_j                            written to out[(b*T + i)*C + h*hs ..]
      * </pre>
      * Dot products and sums run in float with the index ascending; exponentials in double, rounded to float.
@@ -76,26 +76,17 @@ public final class Attention {
                 int q = (b * time + i) * row3 + h * headSize;
                 int keys = causal ? i + 1 : time;
                 int pRow = probsBase + i * time;
-                float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < keys; j++) {
                     int k = (b * time + j) * row3 + channels + h * headSize;
                     float dot = 0f;
                     for (int d = 0; d < headSize; d++) {
                         dot += qkv[q + d] * qkv[k + d];
                     }
-                    float s = dot * scale;
-                    probs[pRow + j] = s;
-                    max = Math.max(max, s);
+                    probs[pRow + j] = dot * scale;
                 }
-                float sum = 0f;
-                for (int j = 0; j < keys; j++) {
-                    float e = (float) Math.exp(probs[pRow + j] - max);
-                    probs[pRow + j] = e;
-                    sum += e;
-                }
-                float inv = 1f / sum;
-                for (int j = 0; j < time; j++) {
-                    probs[pRow + j] = j < keys ? probs[pRow + j] * inv : 0f;
+                Softmax.forwardRow(probs, probs, pRow, keys);             // the visible keys, in place
+                for (int j = keys; j < time; j++) {
+                    probs[pRow + j] = 0f;                                  // masked: exactly 0
                 }
                 int o = (b * time + i) * channels + h * headSize;
                 for (int d = 0; d < headSize; d++) {
