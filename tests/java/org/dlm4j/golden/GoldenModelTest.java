@@ -86,7 +86,7 @@ class GoldenModelTest {
         use(file, mode);
         Transformer model = GoldenModel.load(golden, true);
         var objective = new Autoregressive(ObjectiveOptions.NO_MASK, 0);
-        int[] windows = GoldenModel.integers(golden, "tokens");                                                  // (B, T+1)
+        int[] windows = GoldenModel.integers(golden, "tokens");                             // (B, T+1)
 
         Autoregressive.Batch shifted = objective.shift(windows, batch, length, 0, null);
         Tensor logits = model.forward(shifted.inputs(), batch, length, null);               // (B, T, V)
@@ -105,7 +105,7 @@ class GoldenModelTest {
         use(file, mode);
         Transformer model = GoldenModel.load(golden, false);
         var objective = new MaskedDiffusion(maskId, DiffusionVariant.PAPER, false, 0);
-        int[] x0 = GoldenModel.firstTokens(GoldenModel.integers(golden, "tokens"), batch, length);                                          // (B, T)
+        int[] x0 = GoldenModel.firstTokens(GoldenModel.integers(golden, "tokens"), batch, length); // (B, T)
         MaskSample sample = objective.weigh(GoldenModel.storedMask(golden), null, batch, length);
 
         int[] noisy = sample.noisyInput(x0, maskId);                                        // (B, T)

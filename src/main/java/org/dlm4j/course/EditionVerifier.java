@@ -120,7 +120,8 @@ public final class EditionVerifier {
                             && Integer.parseInt(m.group(2)) == lesson) {
                         reached.add(m.group(1));
                     } else {
-                        other.add(r.displayName() + ": " + r.type() + ": " + r.message().lines().findFirst().orElse(""));
+                        String firstLine = r.message().lines().findFirst().orElse("");
+                        other.add(r.displayName() + ": " + r.type() + ": " + firstLine);
                     }
                 }
             }
@@ -131,13 +132,13 @@ public final class EditionVerifier {
 
     /** One line per lesson for the log, and what went wrong below it. */
     static String line(LessonCheck c) {
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "lesson %02d: %3d tests, %3d failed on its stubs, %d passed, %d skipped, %d other failures (%.0f s) %s; reached %s",
-                c.lesson(), c.tests(), c.tests() - c.passed() - c.skipped() - c.otherFailures().size(), c.passed(),
-                c.skipped(), c.otherFailures().size(), c.seconds(), c.ok() ? "OK" : "FAILED", String.join(" ", c.reached())));
+        int onStubs = c.tests() - c.passed() - c.skipped() - c.otherFailures().size();
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "lesson %02d: %3d tests, %3d failed on its stubs,"
+                        + " %d passed, %d skipped, %d other failures (%.0f s) %s; reached %s", c.lesson(), c.tests(),
+                onStubs, c.passed(), c.skipped(), c.otherFailures().size(), c.seconds(), c.ok() ? "OK" : "FAILED",
+                String.join(" ", c.reached())));
         if (c.tests() == 0) {
-            s.append("\n  no test ran: are the lesson's tests tagged L").append(String.format(Locale.ROOT, "%02d", c.lesson()))
-                    .append("?");
+            s.append(String.format(Locale.ROOT, "%n  no test ran: are the lesson's tests tagged L%02d?", c.lesson()));
         }
         if (!c.unreached().isEmpty()) {
             s.append("\n  no test failed on the stub of ").append(String.join(", ", c.unreached()));

@@ -68,7 +68,8 @@ public final class ExerciseScanner {
         ParseResult<CompilationUnit> parsed = new JavaParser(new ParserConfiguration()
                 .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_25)).parse(text);
         if (!parsed.isSuccessful() || parsed.getResult().isEmpty()) {
-            String problem = parsed.getProblems().isEmpty() ? "unknown reason" : parsed.getProblem(0).getVerboseMessage();
+            String problem = parsed.getProblems().isEmpty() ? "unknown reason"
+                    : parsed.getProblem(0).getVerboseMessage();
             throw new IllegalArgumentException("cannot parse " + file + ": " + problem.lines().findFirst().orElse(""));
         }
         int[] lineStarts = lineStarts(text);
@@ -102,7 +103,8 @@ public final class ExerciseScanner {
             default -> null;
         };
         if (!(value instanceof StringLiteralExpr literal)) {
-            throw new IllegalArgumentException(file + ":" + line + ": @Exercise needs a string literal id such as \"L04.2\"");
+            throw new IllegalArgumentException(file + ":" + line
+                    + ": @Exercise needs a string literal id such as \"L04.2\"");
         }
         return literal.asString();
     }
@@ -125,8 +127,9 @@ public final class ExerciseScanner {
         for (ExerciseMethod e : found) {
             ExerciseMethod other = byId.putIfAbsent(e.id(), e);
             if (other != null) {
-                throw new IllegalArgumentException("exercise id " + e.id() + " is used twice: " + other.method() + " ("
-                        + other.file() + ":" + other.line() + ") and " + e.method() + " (" + e.file() + ":" + e.line() + ")");
+                throw new IllegalArgumentException("exercise id " + e.id() + " is used twice: " + other.method()
+                        + " (" + other.file() + ":" + other.line() + ") and " + e.method() + " (" + e.file() + ":"
+                        + e.line() + ")");
             }
         }
     }

@@ -30,7 +30,8 @@ public final class Lessons {
     public static Lessons read(Path root) {
         Path lessons = root.resolve(FOLDER);
         if (!Files.isDirectory(lessons)) {
-            throw new IllegalArgumentException(root + " has no lessons folder; run from a dlm4j checkout or pass --repo");
+            throw new IllegalArgumentException(root + " has no lessons folder; run from a dlm4j checkout or pass"
+                    + " --repo");
         }
         SortedMap<Integer, String> folders = new TreeMap<>();
         try (Stream<Path> entries = Files.list(lessons)) {

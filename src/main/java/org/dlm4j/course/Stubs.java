@@ -35,8 +35,10 @@ public final class Stubs {
                 .sorted(Comparator.comparingInt(ExerciseMethod::bodyStart).reversed()).toList();
         for (ExerciseMethod e : lastFirst) {
             String indent = indentOfBody(text, e);
-            String body = "{\n" + indent + "    throw new " + exception + "(\"" + e.id() + "\", \"" + e.method() + "\",\n"
-                    + indent + "            \"" + lessons.handout(e.lesson()) + "\");\n" + indent + "}";
+            String body = "{\n"
+                    + indent + "    throw new " + exception + "(\"" + e.id() + "\", \"" + e.method() + "\",\n"
+                    + indent + "            \"" + lessons.handout(e.lesson()) + "\");\n"
+                    + indent + "}";
             out.replace(e.bodyStart(), e.bodyEnd(), body);
         }
         if (imported && !text.contains("import " + PACKAGE + EXCEPTION + ";")) {
