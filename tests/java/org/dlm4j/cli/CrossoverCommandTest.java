@@ -83,7 +83,7 @@ class CrossoverCommandTest {
         assertOneErrorLine(run("crossover", "--preset", spec("big", "160, 480", "160, 600000").toString(), "--out", out),
                 1, "total tokens M=480 is less than unique tokens U=600000");
         assertOneErrorLine(run("crossover", "--preset", spec("huge", "480", "1920000").toString(), "--out", out),
-                1, "unique tokens U=1920000 exceed the 997487 tokens");
+                1, "unique tokens U=1920000 exceed the 1088717 tokens");
         assertThat(Path.of(out)).doesNotExist();
         assertOneErrorLine(run("crossover", "--preset", dir.resolve("missing.json").toString(), "--out", out), 1,
                 "does not exist");

@@ -39,7 +39,7 @@ class SynthCorpusTest {
         try (var files = Files.walk(COMMITTED)) {
             bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
-        assertThat(bytes).isLessThan(4_000_000);
+        assertThat(bytes).isLessThan(5_000_000);
         try (var dataset = PreparedDataset.open(COMMITTED.resolve("bytes"))) {
             assertThat(dataset.meta().trainDocuments()).isEqualTo(1800);
             assertThat(dataset.meta().valDocuments()).isEqualTo(200);

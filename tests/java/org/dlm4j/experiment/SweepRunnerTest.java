@@ -44,7 +44,11 @@ class SweepRunnerTest {
             assertThat(row.get("regularizer")).isNull();
             assertThat(row.get("objective")).isIn("ar", "diffusion");
             assertThat(number(row, "mc_accuracy")).isBetween(0.0, 1.0);
-            assertThat(number(row, "mc_hard_accuracy")).isBetween(0.0, 1.0);
+            if (row.get("step").equals(3)) {
+                assertThat(row.get("mc_hard_accuracy")).isNull(); // the hard tier only at the first and last point
+            } else {
+                assertThat(number(row, "mc_hard_accuracy")).isBetween(0.0, 1.0);
+            }
             assertThat(number(row, "val_loss")).isBetween(0.5, 8.0);
             assertThat(number(row, "val_nll")).isBetween(0.5, 8.0);
             assertThat(number(row, "val_nll_se")).isPositive();
@@ -169,7 +173,7 @@ class SweepRunnerTest {
         SweepSpec spec = SweepSpec.fromJson(SweepTestSupport.micro().toJson().replace("480", "1920000"), "big");
         Path out = dir.resolve("big");
         assertThatThrownBy(() -> runner(spec, out).run(SweepRunner.StopRule.NEVER))
-                .hasMessageContaining("unique tokens U=1920000 exceed the 997487 tokens of");
+                .hasMessageContaining("unique tokens U=1920000 exceed the 1088717 tokens of");
         assertThat(out).doesNotExist();
     }
 

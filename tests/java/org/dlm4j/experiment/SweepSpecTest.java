@@ -29,8 +29,8 @@ class SweepSpecTest {
         List<GridRun> runs = spec.runs();
         // seeds x models x (U x (AR + diffusion) + the AR regulariser at the smallest U only)
         assertThat(runs).hasSize(3 * 2 * (3 * 2 + 1));
-        assertThat(runs.getFirst().name()).isEqualTo("ar-c64-U997487-s1");
-        assertThat(runs.get(1).name()).isEqualTo("diffusion-c64-U997487-s1");
+        assertThat(runs.getFirst().name()).isEqualTo("ar-c64-U1088717-s1");
+        assertThat(runs.get(1).name()).isEqualTo("diffusion-c64-U1088717-s1");
         assertThat(runs.stream().map(GridRun::name)).contains("ar-c64-U8192-mask0.1-drop0.1-s1")
                 .doesNotContain("ar-c64-U65536-mask0.1-drop0.1-s1");
         assertThat(runs.stream().map(GridRun::name).distinct()).hasSize(runs.size());

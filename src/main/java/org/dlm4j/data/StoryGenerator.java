@@ -111,7 +111,7 @@ public final class StoryGenerator {
             int events = MIN_EVENTS + rng.nextInt(MAX_EVENTS - MIN_EVENTS + 1);
             for (int e = 0; e < events; e++) {
                 event();
-                if (rng.nextInt(4) == 0) {
+                if (rng.nextInt(2) == 0) {
                     statement();
                 }
             }
@@ -282,15 +282,41 @@ public final class StoryGenerator {
             return true;
         }
 
-        /** A true claim about the current state, prefixed "Now". */
+        /**
+         * The place facts told in the last {@value #RECENT} sentences that still hold, one per subject
+         * (a character who went somewhere, an object left somewhere and not picked up since).
+         */
+        private List<Claim> recentPlaceFacts() {
+            List<Claim> facts = new ArrayList<>();
+            for (int i = Math.max(0, placeFacts.size() - RECENT); i < placeFacts.size(); i++) {
+                Claim fact = placeFacts.get(i);
+                if (fact != null && fact.holds(world) && !facts.contains(fact)
+                        && !(fact instanceof Claim.ObjectPlace op && world.holder(op.object()) != World.NOBODY)) {
+                    facts.add(fact);
+                }
+            }
+            return facts;
+        }
+
+        /**
+         * A true claim about the current state, prefixed "Now". Three times in four it restates where someone
+         * or something is whose place was told in the last {@value #RECENT} sentences (who went where a moment
+         * ago: the fact the in-window multiple-choice items ask about); otherwise, or when there is none, a
+         * claim of any kind about anyone.
+         */
         private void statement() {
-            Claim claim = trueClaim(rng, world);
+            List<Claim> recent = recentPlaceFacts();
+            Claim claim = !recent.isEmpty() && rng.nextInt(4) < 3 ? recent.get(rng.nextInt(recent.size()))
+                    : trueClaim(rng, world);
             world.setLastSubject(claim instanceof Claim.CharacterPlace cp ? cp.character()
                     : claim instanceof Claim.FruitCount fc ? fc.character() : World.NOBODY);
             boolean place = claim instanceof Claim.CharacterPlace || claim instanceof Claim.ObjectPlace;
             say(claim.restate(world), place ? claim : null);
         }
     }
+
+    /** How many sentences back a place fact counts as recent for a restatement. */
+    private static final int RECENT = 3;
 
     /** Kinds of claims, in the order {@link #trueClaim} and the multiple-choice builder draw them. */
     enum ClaimKind { CHARACTER_PLACE, FRUIT_COUNT, OBJECT_PLACE, OBJECT_HOLDER }

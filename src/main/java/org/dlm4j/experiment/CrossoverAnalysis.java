@@ -250,8 +250,9 @@ public final class CrossoverAnalysis {
         }
         StringBuilder list = new StringBuilder();
         for (Comparison c : comparisons) {
-            list.append(list.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "%s ep %+.3f ± %.3f (%s)",
-                    number(c.epochs()), c.mean(), c.standardError(), verdictWords(c)));
+            list.append(list.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "%s ep %+.3f%s (%s)",
+                    number(c.epochs()), c.mean(), Double.isNaN(c.standardError()) ? ""
+                            : String.format(Locale.ROOT, " ± %.3f", c.standardError()), verdictWords(c)));
         }
         String tail = ". Diffusion - AR by epochs: " + list;
         for (int i = 1; i < comparisons.size(); i++) {

@@ -31,7 +31,7 @@ import java.util.Map;
  * @param deltaNll          mean NLL of the wrong endings minus that of the correct one (nats; larger is better)
  * @param deltaNllSe        its bootstrap standard error over stories
  * @param deltaNllGain      delta NLL minus the run's delta NLL at step 0 (what training added)
- * @param mcHardAccuracy    hard-tier accuracy (NaN without a hard file)
+ * @param mcHardAccuracy    hard-tier accuracy (NaN without a hard file, and between a run's first and last point)
  * @param mcHardAccuracySe  its bootstrap standard error over stories
  * @param mcHardDeltaNll    hard-tier delta NLL
  */

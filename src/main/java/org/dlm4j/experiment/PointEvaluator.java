@@ -25,8 +25,8 @@ import org.dlm4j.objective.Objective;
  *       likelihood that compares the two objectives like for like.</li>
  *   <li>{@code val_bound} (diffusion): LLaDA's evaluation estimator on the same tokens, K =
  *       {@code bound_samples} per window: an upper bound on the NLL, shown beside it.</li>
- *   <li>multiple choice on the in-window items and, when the spec has them, the hard tier: accuracy and
- *       delta NLL with bootstrap standard errors over stories. AR scores endings exactly; diffusion by
+ *   <li>multiple choice on the in-window items and, when the spec has them, the hard tier (at a run's first
+ *       and last point): accuracy and delta NLL with bootstrap standard errors over stories. AR scores endings exactly; diffusion by
  *       the spec's {@code mc_estimator}.</li>
  * </ul>
  * Every Monte Carlo draw comes from a fixed seed, so the same weights give the same numbers.
@@ -56,8 +56,12 @@ final class PointEvaluator {
         this.tokenizer = tokenizer;
     }
 
-    /** The measured columns of {@link EvalPoint} from val_nll on, except delta_nll_gain; NaN where they do not apply. */
-    Map<String, Double> evaluate(Transformer model, Objective objective) {
+    /**
+     * The measured columns of {@link EvalPoint} from val_nll on, except delta_nll_gain; NaN where they do not
+     * apply. The hard tier, a control that changes little, is scored only when {@code withHardTier} (the
+     * first and the last point of a run).
+     */
+    Map<String, Double> evaluate(Transformer model, Objective objective, boolean withHardTier) {
         boolean ar = objective.causal();
         long tokens = (long) spec.valWindows() * model.config().contextLength();
         LikelihoodOptions matched = LikelihoodOptions.defaults().withMatched(true).withMaxTokens(tokens);
@@ -70,7 +74,7 @@ final class PointEvaluator {
         McOptions mcOptions = new McOptions(ar ? null : spec.diffusionMcEstimator(), spec.mcSamples(), false, MC_SEED,
                 exact);
         McResult mc = MultipleChoiceEvaluator.evaluate(model, objective, items, tokenizer, mcOptions);
-        McResult hard = hardItems.isEmpty() ? null
+        McResult hard = hardItems.isEmpty() || !withHardTier ? null
                 : MultipleChoiceEvaluator.evaluate(model, objective, hardItems, tokenizer, mcOptions);
 
         Map<String, Double> values = new LinkedHashMap<>();

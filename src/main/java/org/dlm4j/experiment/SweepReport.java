@@ -110,9 +110,9 @@ public final class SweepReport {
                     + " (diffusion by the chain rule)").append(", given the same context.\n\n");
             comparisonTable(md, analysis, m, Metric.MC_ACCURACY, 3);
             crossoverLines(md, analysis, m, Metric.MC_ACCURACY);
-            md.append("Delta NLL = mean NLL of the wrong endings - NLL of the correct one (nats, larger is better);"
-                    + " gain = its change since step 0.\n\n");
+            md.append("Delta NLL = mean NLL of the wrong endings - NLL of the correct one (nats, larger is better):\n\n");
             comparisonTable(md, analysis, m, Metric.DELTA_NLL, 3);
+            md.append("Delta NLL gain, its change since step 0 (what training added):\n\n");
             comparisonTable(md, analysis, m, Metric.DELTA_NLL_GAIN, 3);
             if (spec.mcHardFile() != null) {
                 md.append("Hard tier (`").append(spec.mcHardFile()).append("`: answers before the window, or objects"

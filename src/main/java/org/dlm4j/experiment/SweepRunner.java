@@ -280,7 +280,7 @@ public final class SweepRunner {
                 long step = trainer.step();
                 if (step > last) {
                     double valLoss = trainer.validationLoss();
-                    Map<String, Double> measured = evaluator.evaluate(trainer.model(), objective);
+                    Map<String, Double> measured = evaluator.evaluate(trainer.model(), objective, step == 0 || step == steps);
                     if (step == 0) {
                         startDeltaNll = measured.get("delta_nll");
                     }
