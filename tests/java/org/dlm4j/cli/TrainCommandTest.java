@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.dlm4j.data.AtomicOutput;
 import org.dlm4j.train.Checkpoint;
 import org.dlm4j.train.MetricsLog;
 import org.dlm4j.train.Trainer;
@@ -167,13 +167,13 @@ class TrainCommandTest {
     }
 
     @Test
-    void aDivergingRunExitsNonZeroWithOneLineAndKeepsItsCheckpoint() throws IOException {
+    void aDivergingRunExitsOneWithOneLineAndSavesNoWeightsThatDoNotEvaluate() throws IOException {
         Path out = dir.resolve("run");
         CliResult result = run(train(micro("--lr", "1e30", "--min-lr", "1e30", "--warmup", "0", "--grad-clip", "0",
                 "--checkpoint-interval", "1"), "--objective", "ar", "--out", out.toString()));
-        assertOneErrorLine(result, "training stopped at step");
-        assertThat(result.err()).contains("is NaN; kept the last good checkpoint (step");
-        assertThat(Checkpoint.exists(out)).isTrue();
+        assertOneErrorLine(result, 1, "training stopped at step 1: the weights give a validation loss of NaN, so they"
+                + " were not saved; no checkpoint had been written yet");
+        assertThat(out).doesNotExist();
     }
 
     @Test
@@ -186,6 +186,28 @@ class TrainCommandTest {
         assertThat(out).doesNotExist();
         CliResult again = run(train(micro(), "--objective", "ar", "--out", out.toString()));
         assertThat(again.exitCode()).as(again.err()).isZero();
+    }
+
+    @Test
+    void resumeStartsARunThatStoppedBeforeItsFirstCheckpointAgainFromStepZero() throws IOException {
+        // what kill -9 leaves before the first checkpoint: the config, the step-0 validation, a torn line
+        Path out = dir.resolve("run");
+        CliResult first = run(train(micro("--steps", "3", "--unique-tokens", "128", "--checkpoint-interval", "3"), "--objective", "ar", "--out",
+                out.toString()));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        String config = Files.readString(out.resolve(Trainer.CONFIG_FILE));
+        AtomicOutput.deleteRecursively(Checkpoint.folder(out));
+        Files.writeString(out.resolve(Trainer.METRICS_FILE), "{\"step\":0,\"tokens\":0,\"val_loss\":5.5}\n{\"st");
+
+        assertOneErrorLine(run("train", "--out", out.toString(), "--resume", "--lr", "0.5"), 1,
+                "the run in " + out + " was written by a different config (lr: checkpoint 0.003, this run 0.5)");
+        CliResult resumed = run("train", "--out", out.toString(), "--resume");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains(out + " has no checkpoint yet; starting its run again from step 0")
+                .contains("done: 3 steps");
+        assertThat(Files.readString(out.resolve(Trainer.CONFIG_FILE))).isEqualTo(config);
+        assertThat(column(out.resolve(Trainer.METRICS_FILE), "train_loss")).hasSize(3);
+        assertThat(Checkpoint.load(out).state().step()).isEqualTo(3);
     }
 
     @Test
@@ -222,24 +244,12 @@ class TrainCommandTest {
                 "--unique-tokens", "4096", "--eval-interval", "200", "--eval-batches", "2",
                 "--checkpoint-interval", "50", "--threads", "1"};
         Path killed = dir.resolve("killed");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(train(options, "--out", killed.toString())));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("child.log").toFile()).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.isDirectory(Checkpoint.folder(killed)) && child.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(child.isAlive()).as("the child must still be training when killed: "
-                    + Files.readString(dir.resolve("child.log"))).isTrue();
-            child.destroyForcibly();
-            child.waitFor(20, TimeUnit.SECONDS);
-        } finally {
-            child.destroyForcibly();
-        }
+        ChildProcess child = ChildProcess.start(dir.resolve("child.log"), List.of(), train(options, "--out",
+                killed.toString()));
+        boolean training = child.awaitWhileAlive(() -> Files.isDirectory(Checkpoint.folder(killed)));
+        child.signal("KILL");
+        assertThat(training).as("the child must still be training when killed: " + child.output()).isTrue();
+        assertThat(child.exitCode()).isEqualTo(137);
         long killedAt = column(killed.resolve(Trainer.METRICS_FILE), "train_loss").size();
         assertThat(killedAt).isLessThan(600);
 

@@ -18,10 +18,12 @@ import org.dlm4j.objective.Autoregressive;
 import org.dlm4j.objective.MaskedDiffusion;
 import org.dlm4j.train.Checkpoint;
 import org.dlm4j.train.Progress;
+import org.dlm4j.train.RunFolder;
 import org.dlm4j.train.TrainConfig;
 import org.dlm4j.train.TrainConfigJson;
 import org.dlm4j.train.TrainPresets;
 import org.dlm4j.train.Trainer;
+import org.dlm4j.train.TrainingStoppedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -159,14 +161,18 @@ public final class TrainCommand implements Callable<Integer> {
         Progress progress = new Progress(spec.commandLine().getOut(), console != null && console.isTerminal(), printEvery);
         try (PreparedDataset dataset = PreparedDataset.open(data)) {
             Trainer trainer;
-            if (resume) {
-                if (!Checkpoint.exists(out)) {
-                    throw new IllegalArgumentException("--resume: no checkpoint in " + out);
-                }
+            if (resume && Checkpoint.exists(out)) {
                 TrainConfig base = preset == null && configFile == null
                         ? Checkpoint.load(out).state().config()
                         : baseConfig();
                 trainer = Trainer.resume(withOptions(base), dataset, out, progress);
+            } else if (resume) {
+                TrainConfig unstarted = RunFolder.unstartedConfig(out);
+                if (unstarted == null) {
+                    throw new IllegalArgumentException("--resume: no checkpoint in " + out);
+                }
+                TrainConfig base = preset == null && configFile == null ? unstarted : baseConfig();
+                trainer = Trainer.restart(withOptions(base), dataset, out, progress);
             } else {
                 trainer = Trainer.create(withOptions(baseConfig()), dataset, out, progress);
             }
@@ -176,13 +182,15 @@ public final class TrainCommand implements Callable<Integer> {
                 return Main.EXIT_OK;
             }
             Trainer.Summary summary;
+            StopOnSignal signals = StopOnSignal.install(trainer::requestStop);
             try {
                 summary = trainer.run();
-            } catch (RuntimeException | Error e) {
-                if (!resume) {
-                    Trainer.discardUnstarted(out);
-                }
-                throw e;
+            } catch (TrainingStoppedException e) {
+                spec.commandLine().getErr().println("dlm4j: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return Main.EXIT_INTERRUPTED;
+            } finally {
+                signals.close();
             }
             double entropy = CorpusStats.unigramEntropy(dataset.val());
             spec.commandLine().getOut().println(String.format(Locale.ROOT,

@@ -2,7 +2,9 @@ package org.dlm4j.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
@@ -126,13 +128,17 @@ public final class AtomicOutput {
     }
 
     /**
-     * Why a file operation failed, as a phrase for an error line: "permission denied", the operating
-     * system's reason, or (for exceptions that carry only a path, such as NoSuchFileException)
-     * what went wrong with which path, instead of a bare path or class name.
+     * Why a file operation failed, as a phrase for an error line: "permission denied", "not valid UTF-8",
+     * the operating system's reason ("No space left on device", "Read-only file system"), or (for
+     * exceptions that carry only a path, such as NoSuchFileException) what went wrong with which path,
+     * instead of a bare path, a class name or a decoder's "Input length = 1".
      */
     public static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof CharacterCodingException) {
+            return "not valid UTF-8";
         }
         if (e instanceof FileSystemException fs) {
             String file = fs.getFile() != null ? fs.getFile() : "?";
@@ -141,10 +147,19 @@ public final class AtomicOutput {
                 case FileAlreadyExistsException exists -> file + (Files.isDirectory(Path.of(file))
                         ? " already exists" : " exists and is not a folder");
                 case NotDirectoryException notFolder -> file + " is not a folder";
+                case DirectoryNotEmptyException notEmpty -> file + " is a folder that is not empty";
                 default -> fs.getReason() != null ? fs.getReason() : "failed on " + file;
             };
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /**
+     * {@code e} as an IOException whose message names the operation, the file and the reason:
+     * {@code failed("write", file, e)} says "cannot write runs/a/config.json: No space left on device".
+     */
+    public static IOException failed(String operation, Path file, IOException e) {
+        return new IOException("cannot " + operation + " " + file + ": " + reason(e), e);
     }
 
     /** Temporary folders are created owner-only (rwx------); the finished output should not stay that way. */
