@@ -60,6 +60,10 @@ class CrossoverCommandTest {
                 "does not exist");
         assertOneErrorLine(run("crossover", "--preset", "tiny"), 2, "--out");
         assertOneErrorLine(run("crossover", "--preset", "tiny", "--out", out, "--threads", "0"), 2, "--threads");
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertOneErrorLine(run("crossover", "--preset", spec("ok", "", "").toString(), "--out",
+                file.resolve("sub").toString()), 1, "cannot create the output folder " + file.resolve("sub")
+                + ": Not a directory");
 
         Path held = dir.resolve("held");
         CliResult first = run("crossover", "--preset", spec("a", "", "").toString(), "--out", held.toString(),

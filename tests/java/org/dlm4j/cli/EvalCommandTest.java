@@ -113,6 +113,40 @@ class EvalCommandTest {
     }
 
     @Test
+    void unreadableFilesAreNamedWithTheOperationAndTheReasonInWords() throws Exception {
+        Path run = copyOf(arRun, dir.resolve("unreadable"));
+        Path weights = run.resolve("checkpoint/model.safetensors");
+        Files.delete(weights);
+        Files.createDirectories(weights);
+        assertOneErrorLine(run("eval", "--run", run.toString()), 1, "checkpoint file " + weights + " is a folder, not a file");
+        Files.delete(weights);
+        Files.copy(arRun.resolve("checkpoint/model.safetensors"), weights);
+
+        Path state = run.resolve("checkpoint/state.json");
+        Files.write(state, new byte[] {'{', (byte) 0xFF, '}'});
+        assertOneErrorLine(run("eval", "--run", run.toString()), 1, "cannot read " + state + ": not valid UTF-8");
+        Files.delete(state);
+        Files.createDirectories(state);
+        assertOneErrorLine(run("eval", "--run", run.toString()), 1, "checkpoint file " + state + " is a folder, not a file");
+
+        Path latin1 = Files.write(dir.resolve("latin1.jsonl"),
+                "{\"id\":\"a\",\"context\":\"caf\u00e9\",\"endings\":[\"x\",\"y\"],\"label\":0}\n"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertOneErrorLine(run("eval", "mc", "--run", arRun.toString(), "--file", latin1.toString()), 1,
+                "cannot read " + latin1 + ": not valid UTF-8");
+    }
+
+    /** A copy of the run folder {@code from} at {@code to}. */
+    private static Path copyOf(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Files.copy(path, to.resolve(from.relativize(path).toString()));
+            }
+        }
+        return to;
+    }
+
+    @Test
     void samplesAndAntitheticAreRefusedForAnExactEstimator() {
         assertOneErrorLine(run("eval", "--run", arRun.toString(), "--samples", "4", "--max-tokens", "64"), 2,
                 "--samples applies only to the Monte Carlo bounds (paper, llada, mdlm); estimator 'exact' is exact");

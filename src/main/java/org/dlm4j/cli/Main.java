@@ -1,6 +1,13 @@
 package org.dlm4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+
+import org.dlm4j.data.AtomicOutput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -71,10 +78,31 @@ public final class Main implements Runnable {
         return commandLine;
     }
 
-    /** The innermost useful message: wrappers such as UncheckedIOException keep the cause's text. */
+    /**
+     * The exception's message. Every layer describes its own I/O failures ("cannot write FILE: reason");
+     * a file-system exception that reached here undescribed (its message a bare path) still gets one.
+     */
     private static String message(Throwable e) {
+        IOException undescribed = undescribedIoFailure(e);
+        if (undescribed instanceof FileSystemException fs && fs.getFile() != null) {
+            return AtomicOutput.failed("access", Path.of(fs.getFile()), fs).getMessage();
+        }
+        if (undescribed instanceof CharacterCodingException coding) {
+            return "input is " + AtomicOutput.reason(coding);
+        }
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** An I/O exception that no layer described: thrown as it is, or wrapped without a message of its own. */
+    private static IOException undescribedIoFailure(Throwable e) {
+        if (e instanceof IOException io) {
+            return io;
+        }
+        if (e instanceof UncheckedIOException unchecked && unchecked.getMessage().equals(unchecked.getCause().toString())) {
+            return unchecked.getCause();
+        }
+        return null;
     }
 
     private static String oneLine(String message) {

@@ -50,7 +50,7 @@ public final class AtomicOutput {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw new UncheckedIOException("cannot write " + out + ": " + reason(e), e);
+            throw failedUnchecked("write", out, e);
         } catch (RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -92,7 +92,7 @@ public final class AtomicOutput {
             deleteRecursively(temp);
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw new UncheckedIOException("cannot write " + out + ": " + reason(e), e);
+            throw failedUnchecked("write", out, e);
         } catch (RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -112,7 +112,7 @@ public final class AtomicOutput {
                     throw new IllegalArgumentException("output folder " + target + " is not empty (use --force to replace it)");
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + target + ": " + reason(e), e);
+                throw failedUnchecked("list", target, e);
             }
         }
     }
@@ -123,7 +123,7 @@ public final class AtomicOutput {
             Files.createDirectories(parent);
             return Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + reason(e), e);
+            throw failedUnchecked("write", target, e);
         }
     }
 
@@ -159,7 +159,24 @@ public final class AtomicOutput {
      * {@code failed("write", file, e)} says "cannot write runs/a/config.json: No space left on device".
      */
     public static IOException failed(String operation, Path file, IOException e) {
-        return new IOException("cannot " + operation + " " + file + ": " + reason(e), e);
+        return new IOException(describe(operation, file, e), e);
+    }
+
+    /** {@link #failed} as an unchecked exception, for code that cannot throw IOException. */
+    public static UncheckedIOException failedUnchecked(String operation, Path file, IOException e) {
+        return new UncheckedIOException(describe(operation, file, e), e);
+    }
+
+    private static String describe(String operation, Path file, IOException e) {
+        String reason = reason(e);
+        // NoSuchFileException and friends name their file in the reason; once is enough when it is this one
+        String prefix = file + " ";
+        if (reason.startsWith(prefix)) {
+            reason = reason.substring(prefix.length());
+        } else if (reason.endsWith(": " + file)) {
+            reason = reason.substring(0, reason.length() - file.toString().length() - 2);
+        }
+        return "cannot " + operation + " " + file + ": " + reason;
     }
 
     /** Temporary folders are created owner-only (rwx------); the finished output should not stay that way. */

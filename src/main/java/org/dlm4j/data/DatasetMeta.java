@@ -3,7 +3,6 @@ package org.dlm4j.data;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -83,7 +82,7 @@ public record DatasetMeta(
         try {
             Files.writeString(file, Json.MAPPER.writeValueAsString(this) + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw AtomicOutput.failedUnchecked("write", file, e);
         }
     }
 }

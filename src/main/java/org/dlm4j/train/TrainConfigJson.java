@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 
+import org.dlm4j.data.AtomicOutput;
 import org.dlm4j.data.InputPaths;
 import org.dlm4j.data.Json;
 import org.dlm4j.model.PositionEncoding;
@@ -117,7 +118,7 @@ public final class TrainConfigJson {
         } catch (JacksonException e) {
             throw new IllegalArgumentException("config file " + file + " is not valid JSON: " + reason(e));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
+            throw AtomicOutput.failedUnchecked("read the config file", file, e);
         }
     }
 
