@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import org.dlm4j.data.DatasetMeta;
 import org.dlm4j.data.TokenDtype;
 import org.dlm4j.data.TokenFile;
+import org.dlm4j.train.Safetensors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,6 +135,35 @@ class EvalCommandTest {
                         .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         assertOneErrorLine(run("eval", "mc", "--run", arRun.toString(), "--file", latin1.toString()), 1,
                 "cannot read " + latin1 + ": not valid UTF-8");
+    }
+
+    @Test
+    void weightsThatAreNotFiniteOrOverflowAreRefusedByEveryCommand() throws Exception {
+        Path poisoned = copyOf(arRun, dir.resolve("poisoned"));
+        setWeights(poisoned, "blocks.0.attn.qkv.weight", Float.NaN);
+        String named = "tensor 'blocks.0.attn.qkv.weight' holds NaN (at index 0 of ";
+        assertOneErrorLine(run("eval", "--run", poisoned.toString(), "--max-tokens", "64"), 1, named);
+        assertOneErrorLine(run("eval", "mc", "--run", poisoned.toString(), "--file", "tiny-data/mc-val.jsonl"), 1, named);
+        assertOneErrorLine(run("sample", "--checkpoint", poisoned.toString(), "--length", "4"), 1, named);
+        assertOneErrorLine(run("train", "--out", poisoned.toString(), "--resume"), 1, named);
+
+        // finite weights as large as a float goes overflow the logits: not a number to report, nor a text to print
+        Path overflowing = copyOf(arRun, dir.resolve("overflowing"));
+        setWeights(overflowing, "ln_f.weight", Float.MAX_VALUE);
+        assertOneErrorLine(run("eval", "--run", overflowing.toString(), "--max-tokens", "64"), 1,
+                "the model's NLL is NaN, not a number to report: its weights overflow float arithmetic");
+        assertOneErrorLine(run("eval", "mc", "--run", overflowing.toString(), "--file", "tiny-data/mc-val.jsonl"), 1,
+                "the model's NLL is NaN, not a number to report: its weights overflow float arithmetic");
+        assertOneErrorLine(run("sample", "--checkpoint", overflowing.toString(), "--length", "4"), 1,
+                "the model's logits are not finite (NaN for token 0): its weights overflow float arithmetic");
+    }
+
+    /** Sets every value of weight {@code name} in the run's checkpoint to {@code value}. */
+    private static void setWeights(Path run, String name, float value) throws java.io.IOException {
+        Path file = run.resolve("checkpoint/model.safetensors");
+        Safetensors.Contents contents = Safetensors.read(file);
+        java.util.Arrays.fill(contents.get(name).data(), value);
+        Safetensors.write(file, contents.tensors().values(), contents.metadata());
     }
 
     /** A copy of the run folder {@code from} at {@code to}. */
