@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.dlm4j.data.DatasetMeta;
-import org.dlm4j.data.TokenDtype;
-import org.dlm4j.data.TokenFile;
 import org.dlm4j.train.Safetensors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,15 +100,14 @@ class EvalCommandTest {
         assertOneErrorLine(run("eval", "mc", "--run", arRun.toString(), "--file", malformed.toString()), 1, "line 2");
 
         // a dataset with another vocabulary than the byte model's 258 ids
-        Path wide = dir.resolve("wide");
-        Files.createDirectories(wide);
-        int[] tokens = new int[200];
-        tokens[150] = 300;
-        TokenFile.write(wide.resolve("train.bin"), tokens, TokenDtype.UINT16);
-        TokenFile.write(wide.resolve("val.bin"), tokens, TokenDtype.UINT16);
-        new DatasetMeta("bytes", null, 400, "uint16", 257, 256, 200, 200, 1, 1).write(wide);
-        assertOneErrorLine(run("eval", "--run", arRun.toString(), "--data", wide.toString()), 1,
-                "data " + wide + " uses tokenizer 'bytes' (vocab 400), the checkpoint was trained with 'bytes' (vocab 258)");
+        Path text = Files.writeString(dir.resolve("text.txt"), "the cat sat on the mat\n\nthe dog sat on the log\n");
+        Path bpe = dir.resolve("bpe");
+        CliResult prepared = run("data", "prepare", text.toString(), "--out", bpe.toString(), "--tokenizer", "bpe",
+                "--vocab-size", "262", "--val-fraction", "0.5");
+        assertThat(prepared.exitCode()).as(prepared.err()).isZero();
+        int vocab = DatasetMeta.read(bpe).vocabSize();
+        assertOneErrorLine(run("eval", "--run", arRun.toString(), "--data", bpe.toString()), 1,
+                "data " + bpe + " uses tokenizer 'bpe' (vocab " + vocab + "), the checkpoint was trained with 'bytes' (vocab 258)");
     }
 
     @Test

@@ -211,6 +211,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void aDatasetWhoseMetadataContradictsItselfIsRefusedBeforeTraining() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        for (String file : List.of("train.bin", "val.bin")) {
+            Files.copy(Path.of("tiny-data/bytes").resolve(file), data.resolve(file));
+        }
+        Files.writeString(data.resolve("meta.json"), Files.readString(Path.of("tiny-data/bytes/meta.json"))
+                .replace("\"mask_id\" : 257", "\"mask_id\" : 256"));
+        Path out = dir.resolve("run");
+        assertOneErrorLine(run(train(micro(), "--objective", "diffusion", "--data", data.toString(), "--out",
+                out.toString())), 1, "mask_id 256 equals eot_id 256; the mask needs an id of its own");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void tooShortDataIsRefused() throws IOException {
         Path text = Files.writeString(dir.resolve("t.txt"), "a short story.\n\nanother one.\n\nthe end.\n\nval.\n");
         Path data = dir.resolve("data");
