@@ -35,6 +35,8 @@ class MainTest {
         assertOneErrorLine(run("data", "prepare", "x.txt", "--out", "o", "--tokenizer", "words"), 2, "--tokenizer");
         assertOneErrorLine(run("data", "prepare", "x.txt", "--out", "o", "--val-fraction", "1.5"), 2, "--val-fraction must be in (0, 1)");
         assertOneErrorLine(run("data", "synth", "--stories", "many"), 2, "'many'");
+        assertOneErrorLine(run("data", "prepare", "x.txt", "--out", "o", "--tokenizer", "bpe", "--vocab-size", "10"), 2,
+                "BPE vocab size must be at least 258 (256 bytes + end-of-text + mask), got 10");
     }
 
     @Test

@@ -91,6 +91,44 @@ class TrainCommandTest {
     }
 
     @Test
+    void commandLineOptionsApplyBeforeTheFileIsCheckedAgainstThePreset() throws IOException {
+        // 3 steps alone contradict the tiny preset's 30 warmup steps; with --warmup 1 the run is fine
+        Path config = Files.writeString(dir.resolve("short.json"), "{\"objective\": \"ar\", \"steps\": 3}");
+        Path out = dir.resolve("run");
+        CliResult result = run("train", "--config", config.toString(), "--warmup", "1", "--out", out.toString(),
+                "--d-model", "16", "--layers", "1", "--context", "16", "--batch-size", "4", "--unique-tokens", "128");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("done: 3 steps");
+        // the file alone is still checked: without --warmup it says which field and where it came from
+        assertOneErrorLine(run("train", "--config", config.toString(), "--out", dir.resolve("other").toString()), 1,
+                "config file " + config + ": need 0 <= warmup < total steps");
+    }
+
+    @Test
+    void optionValuesOutOfRangeOrBeyondAnyMachineAreUsageErrors() {
+        Path out = dir.resolve("out");
+        String o = out.toString();
+        assertOneErrorLine(run(train(micro("--batch-size", "0"), "--objective", "ar", "--out", o)), 2,
+                "command-line options: batch_size must be positive, got 0");
+        assertOneErrorLine(run(train(micro("--lr", "-1"), "--objective", "ar", "--out", o)), 2,
+                "command-line options: need 0 <= min <= peak learning rate");
+        assertOneErrorLine(run(train(micro("--dropout", "1.5"), "--objective", "ar", "--out", o)), 2,
+                "dropout must be in [0, 1), got 1.5");
+        int processors = Runtime.getRuntime().availableProcessors();
+        assertOneErrorLine(run(train(micro("--threads", "5000"), "--objective", "ar", "--out", o)), 2,
+                "--threads must be between 1 and the " + processors + " processors this machine gives the JVM, got 5000");
+        List<String> withoutSteps = new ArrayList<>(List.of(micro()));
+        withoutSteps.subList(withoutSteps.indexOf("--steps"), withoutSteps.indexOf("--steps") + 2).clear();
+        assertOneErrorLine(run(train(withoutSteps.toArray(String[]::new), "--objective", "ar", "--total-tokens",
+                "99999999999999999", "--out", o)), 2,
+                "needs 3.9e+21 training FLOPs (3.87e+04 a token): more than ");
+        assertThat(run(train(withoutSteps.toArray(String[]::new), "--objective", "ar", "--total-tokens",
+                "99999999999999999", "--out", o)).err()).contains(" years even at 1 TFLOP/s on each of the "
+                + processors + " processors here; give a smaller --total-tokens or --steps");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void badInputGetsOneLineAndLeavesNoFiles() throws IOException {
         Path out = dir.resolve("out");
         String o = out.toString();
@@ -124,9 +162,9 @@ class TrainCommandTest {
         Path config = Files.writeString(dir.resolve("c.json"), "{\"model\": {\"d_modle\": 8}}");
         assertOneErrorLine(run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o)),
                 "unknown key 'd_modle' (at model.d_modle)");
-        Files.writeString(config, "{\"model\": {\"d_model\": \"wide\"}}");
-        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o)),
-                "not a valid `int` value (at model.d_model)");
+        Files.writeString(config, "{\"lr\": \"fast\"}");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o)), 1,
+                "config file " + config + ": Cannot deserialize value of type `double` from String \"fast\"");
         Files.writeString(config, "{\"steps\": 3");
         CliResult truncated = run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o));
         assertOneErrorLine(truncated, "config file " + config + " is not valid JSON: Unexpected end-of-input");

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.dlm4j.experiment.SweepPresets;
 import org.dlm4j.experiment.SweepRunner;
 import org.dlm4j.experiment.SweepSpec;
-import org.dlm4j.kernels.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,12 +57,7 @@ public final class CrossoverCommand implements Callable<Integer> {
         if (out == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "missing required option: '--out=DIR'");
         }
-        if (threads != null) {
-            if (threads <= 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be positive, got " + threads);
-            }
-            Parallel.setThreads(threads);
-        }
+        Threads.apply(spec.commandLine(), threads);
         if (maxRuns != null && maxRuns <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-runs must be positive, got " + maxRuns);
         }

@@ -82,6 +82,13 @@ public final class DataCommand implements Runnable {
             if (tokenizer != TokenizerChoice.bpe && spec.commandLine().getParseResult().hasMatchedOption("--vocab-size")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--vocab-size applies only to --tokenizer bpe");
             }
+            if (tokenizer == TokenizerChoice.bpe) {
+                try {
+                    BpeTrainer.requireVocabSize(vocabSize);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+            }
             var allDocuments = new ArrayList<String>();
             for (Path input : inputs) {
                 allDocuments.addAll(documents.split(readUtf8(input)));

@@ -105,7 +105,7 @@ public record DatasetMeta(
             return Json.MAPPER.readValue(file.toFile(), DatasetMeta.class);
         } catch (IOException e) {
             Throwable cause = e.getCause();
-            String why = cause instanceof IllegalArgumentException ? cause.getMessage() : Json.oneLine(e);
+            String why = cause instanceof IllegalArgumentException ? cause.getMessage() : Json.oneLineAt(e);
             throw new IllegalArgumentException("dataset meta file " + file + " is invalid: " + why, e);
         }
     }

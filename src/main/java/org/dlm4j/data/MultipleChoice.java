@@ -29,6 +29,11 @@ public record MultipleChoice(
         if (id == null || context == null || endings == null) {
             throw new IllegalArgumentException("id, context and endings are required");
         }
+        for (int i = 0; i < endings.size(); i++) {
+            if (endings.get(i) == null) {
+                throw new IllegalArgumentException("item " + id + " has no text for ending " + i + " (null)");
+            }
+        }
         endings = List.copyOf(endings);
         if (endings.size() < 2) {
             throw new IllegalArgumentException("item " + id + " needs at least 2 endings, got " + endings.size());
@@ -67,7 +72,7 @@ public record MultipleChoice(
                     items.add(Json.MAPPER.readValue(line, MultipleChoice.class));
                 } catch (IOException e) {
                     Throwable cause = e.getCause();
-                    String why = cause instanceof IllegalArgumentException ? cause.getMessage() : Json.oneLine(e);
+                    String why = cause instanceof IllegalArgumentException ? cause.getMessage() : Json.oneLineAt(e);
                     throw new IllegalArgumentException(file + " line " + number + ": " + why, e);
                 }
             }
