@@ -21,7 +21,8 @@ import java.util.List;
 /**
  * Writes output so that nothing is ever half-written: everything is first written into a fresh temporary
  * folder next to the destination (same file system), then moved into place with renames. If writing
- * fails, the temporary folder is deleted and the destination is untouched.
+ * fails, the temporary folder is deleted and the destination is untouched. A process killed while
+ * writing leaves its hidden ".NAME.partial-PID-..." folder behind; the next write of NAME removes it.
  */
 public final class AtomicOutput {
     /** Fills a folder with output. */
@@ -117,13 +118,41 @@ public final class AtomicOutput {
         }
     }
 
+    /**
+     * A new hidden folder ".NAME.partial-PID-RANDOM" beside {@code target}, PID being this process's id.
+     * Partial folders of {@code target} whose process is no longer running (killed with kill -9, say)
+     * are removed first: nothing else would ever remove them.
+     */
     private static Path createTemp(Path target) {
         Path parent = target.getParent();
+        String prefix = "." + target.getFileName() + ".partial-";
         try {
             Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+            removeAbandoned(parent, prefix);
+            return Files.createTempDirectory(parent, prefix + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
             throw failedUnchecked("write", target, e);
+        }
+    }
+
+    /** Deletes the entries "PREFIX PID-..." of {@code parent} whose process PID has ended. */
+    private static void removeAbandoned(Path parent, String prefix) throws IOException {
+        try (var entries = Files.list(parent)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                int dash = name.indexOf('-', prefix.length());
+                if (!name.startsWith(prefix) || dash < 0) {
+                    continue;
+                }
+                try {
+                    long pid = Long.parseLong(name.substring(prefix.length(), dash));
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        deleteQuietly(entry);
+                    }
+                } catch (NumberFormatException notOurs) {
+                    // not a name this class made; leave it
+                }
+            }
         }
     }
 
