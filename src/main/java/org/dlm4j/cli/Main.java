@@ -12,8 +12,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code dlm4j} command. Exit codes: 0 success, 1 a failure while running (bad file, bad data),
- * 2 a usage error (unknown option, missing or malformed argument). Errors print one line on stderr.
+ * The {@code dlm4j} command. Exit codes, one rule for every command (picocli's convention): 0 success;
+ * 1 the command line is fine but the work failed (a missing or invalid file, options the data cannot
+ * satisfy, an I/O error, a diverged run, out of memory); 2 the command line itself is wrong whatever the
+ * files hold (unknown option, missing or malformed value, a value out of range, contradicting options);
+ * 130 and 143 after SIGINT and SIGTERM (128 + the signal). Errors print one line on stderr.
  */
 @Command(name = "dlm4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and compare autoregressive and masked-diffusion language models.",

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * metrics.jsonl, checkpoint/), or resumes the run in it with {@code --resume}.
  *
  * <p>The config is built in layers: the {@code --preset}, then a {@code --config} JSON file
- * (a partial config, see {@link TrainConfigJson}), then the options given on the command line.
+ * (a partial config, see {@link TrainConfigJson}), then the options given on the command line, merged
+ * as JSON and checked once as a whole.
  * With {@code --resume} and neither --preset nor --config, the checkpoint's config is the base,
  * so {@code dlm4j train --out DIR --resume} simply continues; any option that would change the
  * run's config is refused with the field it changes.
