@@ -5,7 +5,12 @@ import static org.dlm4j.cli.CliResult.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.dlm4j.data.MultipleChoice;
@@ -44,6 +49,19 @@ class MainTest {
         CliResult result = run();
         assertOneErrorLine(result, 2, "missing command (see dlm4j --help)");
         assertThat(result.err().split("--help", -1)).hasSize(2);
+    }
+
+    @Test
+    void aFileSystemErrorThatReachesMainUndescribedStillNamesTheFileAndTheReason() {
+        assertThat(Main.message(new NoSuchFileException("/proc/dlm4jx")))
+                .isEqualTo("cannot access /proc/dlm4jx: no such file or folder");
+        assertThat(Main.message(new UncheckedIOException(new AccessDeniedException("/runs/a/config.json"))))
+                .isEqualTo("cannot access /runs/a/config.json: permission denied");
+        assertThat(Main.message(new UncheckedIOException(new MalformedInputException(1))))
+                .isEqualTo("input is not valid UTF-8");
+        // a layer that described its failure keeps its own words
+        assertThat(Main.message(new UncheckedIOException("cannot write /o/meta.json: disk full",
+                new FileSystemException("/o/.meta.json.1.tmp")))).isEqualTo("cannot write /o/meta.json: disk full");
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class Main implements Runnable {
      * The exception's message. Every layer describes its own I/O failures ("cannot write FILE: reason");
      * a file-system exception that reached here undescribed (its message a bare path) still gets one.
      */
-    private static String message(Throwable e) {
+    static String message(Throwable e) {
         IOException undescribed = undescribedIoFailure(e);
         if (undescribed instanceof FileSystemException fs && fs.getFile() != null) {
             return AtomicOutput.failed("access", Path.of(fs.getFile()), fs).getMessage();

@@ -127,11 +127,7 @@ public final class Checkpoint {
         try {
             writeFiles(temporary, model, optimizer, state);
         } catch (IOException | RuntimeException e) {
-            try {
-                deleteTree(temporary);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+            deleteAfterFailure(temporary, e);
             throw e;
         }
         // At every instant one complete checkpoint is reachable by load(): "checkpoint", or "checkpoint.old"
@@ -147,7 +143,19 @@ public final class Checkpoint {
             syncFolder(out); // make the renames themselves durable, not only the files' bytes
             deleteTree(previous);
         } catch (IOException e) {
-            throw AtomicOutput.failed("move the new checkpoint into", current, e);
+            // "checkpoint" or, if the first rename went through, "checkpoint.old" still holds the previous one
+            IOException failure = AtomicOutput.failed("move the new checkpoint into", current, e);
+            deleteAfterFailure(temporary, failure);
+            throw failure;
+        }
+    }
+
+    /** Removes a temporary folder after {@code failure}; if that fails too, the reason is attached to it. */
+    private static void deleteAfterFailure(Path temporary, Exception failure) {
+        try {
+            deleteTree(temporary);
+        } catch (IOException cleanup) {
+            failure.addSuppressed(cleanup);
         }
     }
 
