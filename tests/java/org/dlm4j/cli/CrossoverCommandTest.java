@@ -19,9 +19,10 @@ class CrossoverCommandTest {
 
     /** A micro sweep spec file: T 40, C 16, 1 layer; U {160, 480}, M 480; with {@code edit} applied to its JSON. */
     private Path spec(String name, String from, String to) throws Exception {
-        SweepSpec micro = new SweepSpec("micro", "tiny-data/bytes", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
-                List.of(160L, 480L), 480L, List.of(new SweepSpec.ModelSpec("micro", 40, 16, 1, 2, 2, "rope")), List.of(),
-                2, 3e-3, 3e-4, 1, 0.1, 1, 1, 2, 1, "paper", List.of(1L));
+        SweepSpec micro = new SweepSpec("micro", "tiny-data/bytes", "tiny-data/mc-val.jsonl", null,
+                List.of("ar", "diffusion"), List.of(160L, 480L), 480L,
+                List.of(new SweepSpec.ModelSpec("micro", 40, 16, 1, 2, 2, "rope")), List.of(),
+                2, 3e-3, 3e-4, 1, 0.1, 1, 1, 2, 2, 2, 1, "paper", List.of(1L));
         return Files.writeString(dir.resolve(name + ".json"), micro.toJson().replace(from, to));
     }
 
@@ -29,20 +30,48 @@ class CrossoverCommandTest {
     void runsASpecFileAndResumesToNothingToDo() throws Exception {
         Path file = spec("ok", "", "");
         Path out = dir.resolve("out");
-        CliResult first = run("crossover", "--preset", file.toString(), "--out", out.toString(), "--threads", "2");
+        CliResult first = run("crossover", "--preset", file.toString(), "--out", out.toString(), "--jobs", "2");
         assertThat(first.exitCode()).as(first.err()).isZero();
-        assertThat(first.out()).contains("[1/4] ar-micro-U480-s1", "wrote " + out.resolve("report.md"));
+        assertThat(first.out()).contains("[1/4] ar-micro-U480-s1", "wrote " + out.resolve("report.md"),
+                "(2 job(s), 1 thread(s) each)");
         assertThat(out.resolve("results.csv")).exists();
         CliResult again = run("crossover", "--preset", file.toString(), "--out", out.toString());
         assertThat(again.exitCode()).isZero();
         assertThat(again.out()).contains("[4/4] diffusion-micro-U160-s1: finished earlier, skipped");
+
+        // docs: the tables and the plot go between the markers; the rest of the document stays as it was
+        Path doc = Files.writeString(dir.resolve("doc.md"), "# Title\n\nbefore\n\n<!-- crossover-results:begin -->\n"
+                + "STALE TABLE\n<!-- crossover-results:end -->\n\nafter\n");
+        Path image = dir.resolve("img").resolve("plot.png");
+        CliResult docs = run("crossover", "docs", "--sweep", out.toString(), "--doc", doc.toString(), "--image",
+                image.toString());
+        assertThat(docs.exitCode()).as(docs.err()).isZero();
+        String text = Files.readString(doc);
+        assertThat(text).startsWith("# Title\n\nbefore\n\n<!-- crossover-results:begin generated from")
+                .contains("![crossover](img/plot.png)", "#### Validation NLL, like for like", "| 160 (3 ep) |")
+                .endsWith("<!-- crossover-results:end -->\n\nafter\n").doesNotContain("STALE TABLE");
+        assertThat(image).exists();
+    }
+
+    @Test
+    void docsRefusesAnUnfinishedSweepOrADocumentWithoutMarkers() throws Exception {
+        Path out = dir.resolve("half");
+        assertThat(run("crossover", "--preset", spec("h", "", "").toString(), "--out", out.toString(), "--max-runs", "1",
+                "--jobs", "1").exitCode()).isZero();
+        Path doc = Files.writeString(dir.resolve("doc.md"), "no markers\n");
+        assertOneErrorLine(run("crossover", "docs", "--sweep", out.toString(), "--doc", doc.toString()), 1,
+                "is not finished: 1 of 4 runs");
+        assertOneErrorLine(run("crossover", "docs", "--sweep", dir.toString(), "--doc", doc.toString()), 1,
+                "holds no sweep.json");
+        assertOneErrorLine(run("crossover", "docs", "--sweep", dir.resolve("missing").toString()), 1, "does not exist");
+        assertThat(Files.readString(doc)).isEqualTo("no markers\n");
     }
 
     @Test
     void printSpecShowsTheFields() {
         CliResult result = run("crossover", "--preset", "tiny", "--print-spec", "--seeds", "7,8");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("\"total_tokens\" : 4194304", "\"seeds\" : [ 7, 8 ]");
+        assertThat(result.out()).contains("\"total_tokens\" : 12582912", "\"seeds\" : [ 7, 8 ]");
     }
 
     @Test
@@ -53,8 +82,8 @@ class CrossoverCommandTest {
                 "\"unique_tokens\" : [ ]").toString(), "--out", out), 1, "empty grid: unique_tokens has no values");
         assertOneErrorLine(run("crossover", "--preset", spec("big", "160, 480", "160, 600000").toString(), "--out", out),
                 1, "total tokens M=480 is less than unique tokens U=600000");
-        assertOneErrorLine(run("crossover", "--preset", spec("huge", "480", "960000").toString(), "--out", out),
-                1, "unique tokens U=960000 exceed the 512800 tokens");
+        assertOneErrorLine(run("crossover", "--preset", spec("huge", "480", "1920000").toString(), "--out", out),
+                1, "unique tokens U=1920000 exceed the 997487 tokens");
         assertThat(Path.of(out)).doesNotExist();
         assertOneErrorLine(run("crossover", "--preset", dir.resolve("missing.json").toString(), "--out", out), 1,
                 "does not exist");
@@ -66,6 +95,8 @@ class CrossoverCommandTest {
         assertOneErrorLine(run("crossover", "--preset", spec("ok", "", "").toString(), "--out",
                 file.resolve("sub").toString()), 1, "cannot create the output folder " + file.resolve("sub")
                 + ": Not a directory");
+        assertOneErrorLine(run("crossover", "--preset", "tiny", "--out", out, "--jobs", "0"), 2, "--jobs");
+        assertOneErrorLine(run("crossover", "--out", out), 2, "--preset");
 
         Path held = dir.resolve("held");
         CliResult first = run("crossover", "--preset", spec("a", "", "").toString(), "--out", held.toString(),

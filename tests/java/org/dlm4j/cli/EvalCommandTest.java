@@ -176,7 +176,7 @@ class EvalCommandTest {
     @Test
     void samplesAndAntitheticAreRefusedForAnExactEstimator() {
         assertOneErrorLine(run("eval", "--run", arRun.toString(), "--samples", "4", "--max-tokens", "64"), 2,
-                "--samples applies only to the Monte Carlo bounds (paper, llada, mdlm); estimator 'exact' is exact");
+                "--samples applies only to the Monte Carlo bounds (paper, llada, llada-eval, mdlm); estimator 'exact' is exact");
         assertOneErrorLine(run("eval", "--run", arRun.toString(), "--antithetic", "--max-tokens", "64"), 2,
                 "--antithetic applies only to the Monte Carlo bounds");
         assertOneErrorLine(run("eval", "--run", dlmRun.toString(), "--estimator", "chain-rule", "--samples", "2",

@@ -135,8 +135,9 @@ class MainTest {
         Path out = dir.resolve("tiny");
         CliResult result = run("data", "synth", "--seed", "3", "--stories", "40", "--out", out.toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("36 train and 4 val stories, 12 multiple-choice items");
+        assertThat(result.out()).contains("36 train and 4 val stories, 12 in-window and 8 hard multiple-choice items");
         assertThat(MultipleChoice.readJsonl(out.resolve("mc-val.jsonl"))).hasSize(12);
+        assertThat(MultipleChoice.readJsonl(out.resolve("mc-hard.jsonl"))).hasSize(8);
         assertOneErrorLine(run("data", "synth", "--seed", "3", "--stories", "40", "--out", out.toString()), 1, "already exists");
     }
 

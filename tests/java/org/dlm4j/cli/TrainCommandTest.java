@@ -143,8 +143,8 @@ class TrainCommandTest {
         Files.createDirectories(dir.resolve("empty"));
         assertOneErrorLine(run(train(micro(), "--objective", "ar", "--data", dir.resolve("empty").toString(),
                 "--out", o)), "meta.json");
-        assertOneErrorLine(run(train(micro("--unique-tokens", "600000", "--steps", "100000"), "--objective", "ar",
-                "--out", o)), "exceed the 512800 tokens");
+        assertOneErrorLine(run(train(micro("--unique-tokens", "2000000", "--steps", "100000"), "--objective", "ar",
+                "--out", o)), "exceed the 997487 tokens");
         assertOneErrorLine(run(train(micro("--unique-tokens", "5000"), "--objective", "ar", "--out", o)),
                 "is less than unique tokens U=5000");
         assertOneErrorLine(run(train(micro(), "--objective", "ar", "--total-tokens", "5000", "--out", o)),

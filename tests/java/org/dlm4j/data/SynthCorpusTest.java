@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SynthCorpusTest {
     private static final Path COMMITTED = Path.of("tiny-data");
     private static final List<String> FILES = List.of("stories-train.txt", "stories-val.txt", "mc-val.jsonl",
-            "bytes/train.bin", "bytes/val.bin", "bytes/meta.json");
+            "mc-hard.jsonl", "bytes/train.bin", "bytes/val.bin", "bytes/meta.json");
 
     @Test
     void committedTinyDataEqualsAFreshRegeneration(@TempDir Path dir) throws Exception {
@@ -39,14 +39,15 @@ class SynthCorpusTest {
         try (var files = Files.walk(COMMITTED)) {
             bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
-        assertThat(bytes).isLessThan(2_100_000);
+        assertThat(bytes).isLessThan(4_000_000);
         try (var dataset = PreparedDataset.open(COMMITTED.resolve("bytes"))) {
-            assertThat(dataset.meta().trainDocuments()).isEqualTo(900);
-            assertThat(dataset.meta().valDocuments()).isEqualTo(100);
+            assertThat(dataset.meta().trainDocuments()).isEqualTo(1800);
+            assertThat(dataset.meta().valDocuments()).isEqualTo(200);
             double entropy = CorpusStats.unigramEntropy(dataset.train());
             assertThat(entropy).isBetween(2.5, 3.5);
         }
-        assertThat(MultipleChoice.readJsonl(COMMITTED.resolve("mc-val.jsonl"))).hasSize(300);
+        assertThat(MultipleChoice.readJsonl(COMMITTED.resolve("mc-val.jsonl"))).hasSizeGreaterThanOrEqualTo(500);
+        assertThat(MultipleChoice.readJsonl(COMMITTED.resolve("mc-hard.jsonl"))).hasSizeGreaterThanOrEqualTo(300);
     }
 
     @Test
@@ -59,7 +60,8 @@ class SynthCorpusTest {
         assertThat(Files.readString(dir.resolve("README.md"))).isEqualTo("mine");
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("README.md", "stories-train.txt", "stories-val.txt", "mc-val.jsonl", "bytes");
+                    .containsExactlyInAnyOrder("README.md", "stories-train.txt", "stories-val.txt", "mc-val.jsonl",
+                            "mc-hard.jsonl", "bytes");
         }
     }
 }

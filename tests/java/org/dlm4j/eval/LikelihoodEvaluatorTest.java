@@ -65,7 +65,7 @@ class LikelihoodEvaluatorTest {
     @Test
     void everyBoundIsUnbiasedForTheEmpiricalNll() {
         double empirical = FixedDistributionModel.empiricalNll(P, DATA, 0, WINDOWS * T);
-        for (Estimator estimator : new Estimator[] {Estimator.PAPER, Estimator.LLADA, Estimator.MDLM}) {
+        for (Estimator estimator : new Estimator[] {Estimator.PAPER, Estimator.LLADA, Estimator.LLADA_EVAL, Estimator.MDLM}) {
             for (boolean antithetic : new boolean[] {false, true}) {
                 LikelihoodResult result = LikelihoodEvaluator.evaluate(DLM_MODEL, DIFFUSION, DATA,
                         options(estimator, 16).withAntithetic(antithetic));
@@ -80,7 +80,7 @@ class LikelihoodEvaluatorTest {
     @Test
     void boundMeanDoesNotDependOnKAndItsErrorShrinksLikeOneOverRootK() {
         double empirical = FixedDistributionModel.empiricalNll(P, DATA, 0, WINDOWS * T);
-        for (Estimator estimator : new Estimator[] {Estimator.PAPER, Estimator.LLADA}) {
+        for (Estimator estimator : new Estimator[] {Estimator.PAPER, Estimator.LLADA_EVAL}) {
             LikelihoodResult four = LikelihoodEvaluator.evaluate(DLM_MODEL, DIFFUSION, DATA, options(estimator, 4));
             LikelihoodResult many = LikelihoodEvaluator.evaluate(DLM_MODEL, DIFFUSION, DATA, options(estimator, 64));
             assertThat(four.nllPerToken()).isCloseTo(empirical, within(4 * four.monteCarloError()));
@@ -108,7 +108,7 @@ class LikelihoodEvaluatorTest {
 
     @Test
     void sameSeedSameNumbers() {
-        LikelihoodOptions options = options(Estimator.LLADA, 4);
+        LikelihoodOptions options = options(Estimator.LLADA_EVAL, 4);
         assertThat(LikelihoodEvaluator.evaluate(DLM_MODEL, DIFFUSION, DATA, options))
                 .isEqualTo(LikelihoodEvaluator.evaluate(DLM_MODEL, DIFFUSION, DATA, options));
     }

@@ -95,7 +95,7 @@ class MultipleChoiceEvaluatorTest {
         assertThat(chain.deltaNll()).isCloseTo(expectedGap(), within(1e-5));
 
         McResult bound = MultipleChoiceEvaluator.evaluate(model, DIFFUSION, ITEMS, BYTES,
-                McOptions.defaults().withEstimator(Estimator.LLADA).withSamples(64));
+                McOptions.defaults().withEstimator(Estimator.LLADA_EVAL).withSamples(64));
         assertPerfect(bound);
         assertThat(bound.samples()).isEqualTo(64);
         assertThat(bound.deltaNll()).isCloseTo(expectedGap(), within(0.15 * expectedGap()));
@@ -143,13 +143,58 @@ class MultipleChoiceEvaluatorTest {
                 within(1e-4));
         assertThat(result.items().get(0).contextTokensDropped()).isZero();
 
-        // context + ending = 38 + 5 > T + 1 = 17: keep the last 12 context tokens and the whole ending
+        // context + ending = 38 + 5 > T = 16 (the same budget as a diffusion model's, so both see the same
+        // context): keep the last 11 context tokens and the whole ending
         int[] longContext = BYTES.encode(longItem.context());
         int[] stop = BYTES.encode(" stop");
-        int keep = 17 - stop.length;
+        int keep = 16 - stop.length;
         int[] kept = concat(Arrays.copyOfRange(longContext, longContext.length - keep, longContext.length), stop);
         assertThat(result.items().get(1).nll().get(1)).isCloseTo(directArNll(model, kept, keep), within(1e-4));
         assertThat(result.items().get(1).contextTokensDropped()).isEqualTo(longContext.length - keep); // the most any ending needed
+    }
+
+    /** Place items: the endings share " Now Mia was in the " and differ in the last five bytes. */
+    private static final List<MultipleChoice> PLACE_ITEMS = List.of(
+            new MultipleChoice("s1-0", "Mia ran to the barn. Tom went to the park.",
+                    List.of("Now Mia was in the park.", "Now Mia was in the barn.", "Now Mia was in the cave."), 1),
+            new MultipleChoice("s1-1", "Tom went to the park. Mia ran to the cave.",
+                    List.of("Now Mia was in the park.", "Now Mia was in the barn.", "Now Mia was in the cave."), 2));
+
+    private static Transformer randomModel(boolean causal) {
+        return new Transformer(new TransformerConfig(V, 96, 16, 1, 2, 2, 0f, causal, true, false,
+                PositionEncoding.ROPE), new Rng(9));
+    }
+
+    @Test
+    void chainRuleWithASharedPrefixEqualsScoringEveryEndingWhole() {
+        Transformer model = randomModel(false);
+        McResult result = MultipleChoiceEvaluator.evaluate(model, DIFFUSION, PLACE_ITEMS, BYTES,
+                McOptions.defaults().withEstimator(Estimator.CHAIN_RULE));
+        for (int i = 0; i < PLACE_ITEMS.size(); i++) {
+            MultipleChoice item = PLACE_ITEMS.get(i);
+            int[] context = BYTES.encode(item.context());
+            for (int e = 0; e < item.endings().size(); e++) {
+                int[] tokens = concat(context, BYTES.encode(" " + item.endings().get(e)));
+                double whole = LikelihoodEvaluator.sum(SpanScorer.chainRule(model, BYTES.maskId(), tokens,
+                        context.length));
+                assertThat(result.items().get(i).nll().get(e)).isCloseTo(whole, within(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void differencesOnlyKeepsAccuracyAndDeltaNllAndDropsTheSharedTokens() {
+        for (boolean causal : new boolean[] {true, false}) {
+            Transformer model = randomModel(causal);
+            Objective objective = causal ? AR : DIFFUSION;
+            McOptions options = McOptions.defaults().withEstimator(causal ? null : Estimator.CHAIN_RULE);
+            McResult whole = MultipleChoiceEvaluator.evaluate(model, objective, PLACE_ITEMS, BYTES, options);
+            McResult differences = MultipleChoiceEvaluator.evaluate(model, objective, PLACE_ITEMS, BYTES,
+                    options.withDifferencesOnly(true));
+            assertThat(differences.accuracy()).isEqualTo(whole.accuracy());
+            assertThat(differences.deltaNll()).as("causal " + causal).isCloseTo(whole.deltaNll(), within(1e-4));
+            assertThat(differences.meanNllCorrect()).isLessThan(whole.meanNllCorrect() - 1); // 20 shared bytes left out
+        }
     }
 
     @Test

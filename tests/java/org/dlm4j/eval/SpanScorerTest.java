@@ -55,7 +55,7 @@ class SpanScorerTest {
         input[from] = MASK;
         double exact = nllAt(input, from);
         assertThat(SpanScorer.chainRule(MODEL, MASK, TOKENS, from)[0]).isCloseTo(exact, within(1e-5));
-        for (Estimator estimator : new Estimator[] {Estimator.PAPER, Estimator.LLADA}) {
+        for (Estimator estimator : new Estimator[] {Estimator.PAPER, Estimator.LLADA_EVAL}) {
             MaskDraw draw = MaskDraw.draw(estimator, 1, false, 1, new Rng(4));
             assertThat(draw.weights()).containsExactly(1.0);
             assertThat(SpanScorer.bound(MODEL, MASK, TOKENS, from, draw)[0]).isCloseTo(exact, within(1e-5));
@@ -84,7 +84,7 @@ class SpanScorerTest {
     @Test
     void masksFollowTheirEstimatorsRules() {
         int length = 20;
-        MaskDraw llada = MaskDraw.draw(Estimator.LLADA, 8, false, length, new Rng(2));
+        MaskDraw llada = MaskDraw.draw(Estimator.LLADA_EVAL, 8, false, length, new Rng(2));
         MaskDraw paper = MaskDraw.draw(Estimator.PAPER, 8, true, length, new Rng(2));
         for (int k = 0; k < 8; k++) {
             int lladaCount = count(llada.masked(), k, length);

@@ -6,80 +6,95 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.dlm4j.experiment.CrossoverAnalysis.Comparison;
+import org.dlm4j.experiment.CrossoverAnalysis.Metric;
+import org.dlm4j.experiment.CrossoverAnalysis.Verdict;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Paired comparisons over seeds, and a crossover that is marked only where each ordering holds in every
+ * seed.
+ */
 class CrossoverAnalysisTest {
 
-    private static final SweepSpec SPEC = new SweepSpec("t", "d", "m", List.of("ar", "diffusion"),
+    private static final SweepSpec SPEC = new SweepSpec("t", "d", "m", null, List.of("ar", "diffusion"),
             List.of(100L, 200L, 400L, 800L), 800L, List.of(new SweepSpec.ModelSpec("m", 40, 16, 1, 2, 2, "rope")), List.of(),
-            2, 1e-3, 1e-4, 1, 0, 1, 1, 0, 1, "paper", List.of(1L, 2L));
+            2, 1e-3, 1e-4, 1, 0, 1, 1, 1, 1, 0, 1, "paper", List.of(1L, 2L, 3L));
+    private static final long[] US = {800, 400, 200, 100}; // 1, 2, 4 and 8 epochs
 
-    /** A finished run whose last point has the given accuracy and delta NLL. */
-    private static SweepRunner.FinishedRun run(String objective, long u, long seed, double accuracy, double delta) {
+    /** A finished run whose last point has the given validation NLL and MC accuracy. */
+    private static SweepRunner.FinishedRun run(String objective, long u, long seed, double valNll, double accuracy) {
         GridRun grid = new GridRun(objective, u, SPEC.models().getFirst(), null, seed);
-        EvalPoint last = new EvalPoint(grid.name(), objective, u, grid.epochs(SPEC), "m", null, seed, 10, 800, 2.0,
-                accuracy, delta);
+        double nan = Double.NaN;
+        EvalPoint last = new EvalPoint(grid.name(), objective, u, grid.epochs(SPEC), "m", null, seed, 10, 800, valNll,
+                valNll, 0.01, nan, nan, accuracy, 0.02, 0.5, 0.1, 0.3, nan, nan, nan);
         return new SweepRunner.FinishedRun(grid, List.of(last), 1.5);
     }
 
-    @Test
-    void meansOverSeedsAndInterpolatedCrossover() {
+    /** Three seeds per cell; AR's NLL rises with the epochs, diffusion's falls; seed s shifts both by wiggle(s). */
+    private static List<SweepRunner.FinishedRun> grid(double[] arNll, double[] diffusionNll, double[] wiggle) {
         List<SweepRunner.FinishedRun> runs = new ArrayList<>();
-        // epochs 1, 2, 4, 8: AR accuracy falls, diffusion's rises; gap (diffusion - AR) = -0.2, -0.1, +0.1, +0.3
-        double[] arAcc = {0.6, 0.5, 0.4, 0.3};
-        double[] dAcc = {0.4, 0.4, 0.5, 0.6};
-        long[] us = {800, 400, 200, 100};
-        for (int i = 0; i < 4; i++) {
-            for (long seed : new long[] {1, 2}) {
-                double wiggle = seed == 1 ? 0.01 : -0.01;
-                runs.add(run("ar", us[i], seed, arAcc[i] + wiggle, 1.0));
-                runs.add(run("diffusion", us[i], seed, dAcc[i] - wiggle, 0.5));
+        for (int i = 0; i < US.length; i++) {
+            for (int s = 0; s < 3; s++) {
+                runs.add(run("ar", US[i], s + 1, arNll[i], 0.4));
+                runs.add(run("diffusion", US[i], s + 1, diffusionNll[i] + wiggle[s] * (i + 1), 0.4));
             }
         }
-        CrossoverAnalysis analysis = new CrossoverAnalysis(SPEC, runs);
-        List<CrossoverAnalysis.Cell> ar = analysis.cells("m", "ar");
-        assertThat(ar).extracting(CrossoverAnalysis.Cell::epochs).containsExactly(1.0, 2.0, 4.0, 8.0);
-        assertThat(ar.getFirst().mean(CrossoverAnalysis.Metric.MC_ACCURACY)).isCloseTo(0.6, within(1e-12));
-        assertThat(ar.getFirst().finals()).hasSize(2);
+        return runs;
+    }
 
-        CrossoverAnalysis.Crossover accuracy = analysis.crossovers(CrossoverAnalysis.Metric.MC_ACCURACY).getFirst();
-        // between 2 epochs (gap -0.1) and 4 (gap +0.1): halfway in log2 -> 2^1.5
-        assertThat(accuracy.epochs()).isCloseTo(Math.pow(2, 1.5), within(1e-9));
-        assertThat(accuracy.description()).contains("crossover at about 2.83 epochs")
-                .contains("diffusion - AR by epochs: 1 ep -0.200, 2 ep -0.100, 4 ep +0.100, 8 ep +0.300")
-                .doesNotContain("again");
+    @Test
+    void pairedDifferencesHaveTheirStandardErrorAndVerdictPerU() {
+        // diffusion - AR = -0.2, -0.1, +0.1, +0.3 on average; the seeds differ by -0.01, 0, +0.01 per epoch step
+        var analysis = new CrossoverAnalysis(SPEC, grid(new double[] {1.0, 1.1, 1.2, 1.3},
+                new double[] {1.2, 1.2, 1.1, 1.0}, new double[] {-0.01, 0, 0.01}), null);
+        List<Comparison> nll = analysis.comparisons("m", "ar", Metric.VAL_NLL);
+        assertThat(nll).extracting(Comparison::epochs).containsExactly(1.0, 2.0, 4.0, 8.0);
+        assertThat(nll.getFirst().mean()).isCloseTo(0.2, within(1e-12));       // AR lower: AR ahead
+        assertThat(nll.getFirst().verdict()).isEqualTo(Verdict.AR_EVERY_SEED);
+        // differences -0.01, 0, +0.01 around the mean at one epoch step: sd 0.01, SE 0.01 / sqrt(3)
+        assertThat(nll.getFirst().standardError()).isCloseTo(0.01 / Math.sqrt(3), within(1e-12));
+        assertThat(nll.getLast().mean()).isCloseTo(-0.3, within(1e-12));
+        assertThat(nll.getLast().verdict()).isEqualTo(Verdict.DIFFUSION_EVERY_SEED);
+        assertThat(nll.getLast().differences()).containsOnlyKeys(1L, 2L, 3L);
+        assertThat(analysis.cell("m", "ar", 800).standardError(Metric.VAL_NLL)).isZero();
+    }
 
-        CrossoverAnalysis.Crossover delta = analysis.crossovers(CrossoverAnalysis.Metric.DELTA_NLL).getFirst();
-        assertThat(delta.epochs()).isNaN();
-        assertThat(delta.description()).contains("no crossover within the budget");
+    @Test
+    void aCrossoverThatHoldsInEverySeedIsInterpolatedInLogEpochs() {
+        var analysis = new CrossoverAnalysis(SPEC, grid(new double[] {1.0, 1.1, 1.2, 1.3},
+                new double[] {1.2, 1.2, 1.1, 1.0}, new double[] {-0.01, 0, 0.01}), null);
+        CrossoverAnalysis.Crossover nll = analysis.crossovers(Metric.VAL_NLL).getFirst();
+        // AR ahead by 0.1 at 2 epochs, diffusion by 0.1 at 4: halfway in log2 -> 2^1.5
+        assertThat(nll.epochs()).isCloseTo(Math.pow(2, 1.5), within(1e-9));
+        assertThat(nll.description()).contains("AR ahead in every seed at 2 epochs, diffusion ahead in every seed at 4"
+                + " epochs; crossover at about 2.83 epochs", "1 ep +0.200 ± 0.006 (AR ahead in 3/3 seeds)",
+                "8 ep -0.300 ± 0.023 (diffusion ahead in 3/3 seeds)");
+        assertThat(analysis.crossovers(Metric.MC_ACCURACY).getFirst().epochs()).isNaN(); // equal accuracy everywhere
+    }
+
+    @Test
+    void noCrossoverIsMarkedWhenOneSeedDisagrees() {
+        // at 4 epochs the mean favours diffusion (-0.1) but seed 1 favours AR (+0.25 - 0.35 = ...): mixed
+        var analysis = new CrossoverAnalysis(SPEC, grid(new double[] {1.0, 1.1, 1.2, 1.3},
+                new double[] {1.2, 1.2, 1.1, 1.0}, new double[] {0.06, -0.03, -0.03}), null);
+        List<Comparison> nll = analysis.comparisons("m", "ar", Metric.VAL_NLL);
+        assertThat(nll.get(2).mean()).isCloseTo(-0.1, within(1e-12));
+        assertThat(nll.get(2).verdict()).isEqualTo(Verdict.MIXED);
+        assertThat(nll.get(2).diffusionAhead()).isEqualTo(2);
+        CrossoverAnalysis.Crossover crossover = analysis.crossovers(Metric.VAL_NLL).getFirst();
+        assertThat(crossover.epochs()).isNaN();
+        assertThat(crossover.description()).contains("no crossover that holds in every seed",
+                "4 ep -0.100 ± 0.090 (diffusion ahead in 2/3 seeds)");
+    }
+
+    @Test
+    void diffusionAheadEverywhereIsNoCrossoverInsideTheGrid() {
+        var analysis = new CrossoverAnalysis(SPEC, grid(new double[] {1.3, 1.3, 1.3, 1.3},
+                new double[] {1.0, 1.0, 1.0, 1.0}, new double[] {0, 0, 0}), null);
+        assertThat(analysis.crossovers(Metric.VAL_NLL).getFirst().description())
+                .contains("diffusion ahead in every seed at every U (no crossover inside the grid)");
         assertThat(analysis.seconds(1)).isEqualTo(8 * 1.5);
-        assertThat(analysis.seeds()).containsExactly(1L, 2L);
-    }
-
-    @Test
-    void aLeadThatReversesIsReported() {
-        List<SweepRunner.FinishedRun> runs = new ArrayList<>();
-        long[] us = {800, 400, 200, 100};
-        double[] gap = {-0.1, 0.2, 0.1, -0.3};
-        for (int i = 0; i < 4; i++) {
-            runs.add(run("ar", us[i], 1, 0.5, 1.0));
-            runs.add(run("diffusion", us[i], 1, 0.5, 1.0 + gap[i]));
-        }
-        CrossoverAnalysis.Crossover delta = new CrossoverAnalysis(SPEC, runs)
-                .crossovers(CrossoverAnalysis.Metric.DELTA_NLL).getFirst();
-        assertThat(delta.epochs()).isCloseTo(Math.pow(2, 1.0 / 3), within(1e-9));
-        assertThat(delta.description()).contains("but AR is ahead or level again at 8 epochs");
-    }
-
-    @Test
-    void lossesCountLowerAsBetter() {
-        List<SweepRunner.FinishedRun> runs = new ArrayList<>();
-        for (long u : new long[] {800, 100}) {
-            runs.add(run("ar", u, 1, 0.5, 1));
-            runs.add(run("diffusion", u, 1, 0.5, 1));
-        }
-        // equal val losses everywhere: never strictly ahead, so no crossover
-        CrossoverAnalysis analysis = new CrossoverAnalysis(SPEC, runs);
-        assertThat(analysis.crossovers(CrossoverAnalysis.Metric.VAL_LOSS).getFirst().epochs()).isNaN();
+        assertThat(analysis.seeds()).containsExactly(1L, 2L, 3L);
     }
 }

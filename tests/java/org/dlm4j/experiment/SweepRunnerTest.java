@@ -43,19 +43,30 @@ class SweepRunnerTest {
             assertThat(row.keySet()).containsExactly(EvalPoint.COLUMNS);
             assertThat(row.get("regularizer")).isNull();
             assertThat(row.get("objective")).isIn("ar", "diffusion");
-            assertThat(((Number) row.get("mc_accuracy")).doubleValue()).isBetween(0.0, 1.0);
-            assertThat(((Number) row.get("val_loss")).doubleValue()).isBetween(0.5, 8.0);
-            assertThat(Double.isFinite(((Number) row.get("delta_nll")).doubleValue())).isTrue();
+            assertThat(number(row, "mc_accuracy")).isBetween(0.0, 1.0);
+            assertThat(number(row, "mc_hard_accuracy")).isBetween(0.0, 1.0);
+            assertThat(number(row, "val_loss")).isBetween(0.5, 8.0);
+            assertThat(number(row, "val_nll")).isBetween(0.5, 8.0);
+            assertThat(number(row, "val_nll_se")).isPositive();
+            assertThat(number(row, "mc_accuracy_se")).isNotNegative(); // 0 when every item has the same outcome
+            assertThat(Double.isFinite(number(row, "delta_nll"))).isTrue();
+            if (row.get("objective").equals("ar")) {
+                assertThat(row.get("val_bound")).isNull();
+            } else {
+                assertThat(number(row, "val_bound")).isBetween(0.5, 8.0);
+            }
+            if (row.get("step").equals(0)) {
+                assertThat(number(row, "delta_nll_gain")).isZero();
+            }
         }
         Map<String, Object> last = rows.getLast();
         assertThat(last).containsEntry("step", 6).containsEntry("tokens", 480).containsEntry("seed", 5)
                 .containsEntry("model", "micro");
         assertThat(rows).filteredOn(r -> r.get("unique_tokens").equals(160))
-                .allSatisfy(r -> assertThat(((Number) r.get("epochs")).doubleValue()).isEqualTo(3.0));
+                .allSatisfy(r -> assertThat(number(r, "epochs")).isEqualTo(3.0));
 
         List<String> csv = Files.readAllLines(out.resolve(ResultsTable.CSV_FILE));
-        assertThat(csv.getFirst()).isEqualTo("run,objective,unique_tokens,epochs,model,regularizer,seed,step,tokens,"
-                + "val_loss,mc_accuracy,delta_nll");
+        assertThat(csv.getFirst()).isEqualTo(String.join(",", EvalPoint.COLUMNS));
         assertThat(csv).hasSize(1 + 12);
         assertThat(csv.get(1)).startsWith("ar-micro-U480-s5,ar,480,1.0,micro,,5,0,0,");
 
@@ -66,10 +77,28 @@ class SweepRunnerTest {
             assertThat(image.getHeight()).isEqualTo(SweepPlots.HEIGHT);
         }
         String report = Files.readString(out.resolve(SweepReport.FILE));
-        assertThat(report).contains("# Crossover sweep `micro`", "### U = 160 (3 epochs)", "### U = 480 (1 epochs)",
-                "| micro | diffusion |", "s5: ", "## Where diffusion overtakes AR",
+        assertThat(report).contains("# Crossover sweep `micro`", "## Validation NLL, like for like",
+                "| U (epochs) | ar | diffusion | diffusion - ar | seeds |", "| 160 (3 ep) |",
+                "## The diffusion bound beside its exact NLL", "## Multiple choice", "most recently mentioned",
+                "Hard tier", "| diffusion-micro-U160-s5 |",
                 "![crossover](crossover.png)", "![curves](curves.png)", "![overfitting](overfitting.png)");
         assertThat(Files.readString(out.resolve(SweepManifest.FILE))).isEqualTo(SweepTestSupport.micro().toJson());
+    }
+
+    @Test
+    void twoJobsGiveExactlyTheNumbersOfOne() throws Exception {
+        Path one = dir.resolve("one");
+        Path two = dir.resolve("two");
+        runner(SweepTestSupport.micro(), one).run(SweepRunner.StopRule.NEVER);
+        SweepRunner.Outcome outcome = new SweepRunner(SweepTestSupport.micro(), two, new PrintWriter(new StringWriter()), 2)
+                .run(SweepRunner.StopRule.NEVER);
+        assertThat(outcome.trained()).isEqualTo(4);
+        assertThat(Files.readString(two.resolve(ResultsTable.JSONL_FILE)))
+                .isEqualTo(Files.readString(one.resolve(ResultsTable.JSONL_FILE)));
+    }
+
+    private static double number(Map<String, Object> row, String key) {
+        return ((Number) row.get(key)).doubleValue();
     }
 
     @Test
@@ -137,10 +166,10 @@ class SweepRunnerTest {
 
     @Test
     void uniqueTokensBeyondTheDataAreRefusedBeforeWriting() {
-        SweepSpec spec = SweepSpec.fromJson(SweepTestSupport.micro().toJson().replace("480", "960000"), "big");
+        SweepSpec spec = SweepSpec.fromJson(SweepTestSupport.micro().toJson().replace("480", "1920000"), "big");
         Path out = dir.resolve("big");
         assertThatThrownBy(() -> runner(spec, out).run(SweepRunner.StopRule.NEVER))
-                .hasMessageContaining("unique tokens U=960000 exceed the 512800 tokens of");
+                .hasMessageContaining("unique tokens U=1920000 exceed the 997487 tokens of");
         assertThat(out).doesNotExist();
     }
 

@@ -18,22 +18,24 @@ class SweepSpecTest {
             SweepSpec spec = SweepPresets.byNameOrFile(name);
             assertThat(SweepSpec.fromJson(spec.toJson(), "test")).isEqualTo(spec);
         }
-        assertThat(SweepPresets.tiny().toJson()).contains("\"unique_tokens\"", "\"total_tokens\" : 4194304",
-                "\"mc_file\"", "\"eval_points\"", "\"positions\" : \"rope\"");
+        assertThat(SweepPresets.tiny().toJson()).contains("\"unique_tokens\"", "\"total_tokens\" : 12582912",
+                "\"mc_file\"", "\"mc_hard_file\"", "\"val_windows\" : 64", "\"bound_samples\" : 16",
+                "\"eval_points\"", "\"positions\" : \"rope\"");
     }
 
     @Test
     void gridOrderNamesAndEpochs() {
         SweepSpec spec = SweepPresets.small();
         List<GridRun> runs = spec.runs();
-        // seeds x models x U x (AR + 1 AR regulariser + diffusion)
-        assertThat(runs).hasSize(3 * 2 * 4 * 3);
-        assertThat(runs.getFirst().name()).isEqualTo("ar-c64-U512000-s1");
-        assertThat(runs.get(1).name()).isEqualTo("ar-c64-U512000-mask0.1-s1");
-        assertThat(runs.get(2).name()).isEqualTo("diffusion-c64-U512000-s1");
+        // seeds x models x (U x (AR + diffusion) + the AR regulariser at the smallest U only)
+        assertThat(runs).hasSize(3 * 2 * (3 * 2 + 1));
+        assertThat(runs.getFirst().name()).isEqualTo("ar-c64-U997487-s1");
+        assertThat(runs.get(1).name()).isEqualTo("diffusion-c64-U997487-s1");
+        assertThat(runs.stream().map(GridRun::name)).contains("ar-c64-U8192-mask0.1-drop0.1-s1")
+                .doesNotContain("ar-c64-U65536-mask0.1-drop0.1-s1");
         assertThat(runs.stream().map(GridRun::name).distinct()).hasSize(runs.size());
         GridRun smallest = new GridRun("ar", 8_192, spec.models().getFirst(), null, 1);
-        assertThat(smallest.epochs(spec)).isEqualTo(512.0);
+        assertThat(smallest.epochs(spec)).isEqualTo(1536.0);
     }
 
     @Test
@@ -45,12 +47,12 @@ class SweepSpecTest {
         assertThat(ar.model().causal()).isTrue();
         assertThat(diffusion.model().causal()).isFalse();
         assertThat(diffusion.model().withCausal(true)).isEqualTo(ar.model());
-        assertThat(diffusion.steps()).isEqualTo(ar.steps()).isEqualTo(1024);
-        assertThat(ar.totalTokens()).isEqualTo(4_194_304);
+        assertThat(diffusion.steps()).isEqualTo(ar.steps()).isEqualTo(3072);
+        assertThat(ar.totalTokens()).isEqualTo(12_582_912);
         assertThat(diffusion.seed()).isEqualTo(ar.seed()).isEqualTo(2);
-        assertThat(diffusion.evalInterval()).isEqualTo(ar.evalInterval()).isEqualTo(256);
+        assertThat(diffusion.evalInterval()).isEqualTo(ar.evalInterval()).isEqualTo(768);
         assertThat(diffusion.lrSchedule().at(123)).isEqualTo(ar.lrSchedule().at(123));
-        TrainConfig masked = new GridRun("ar", 8192, model, new SweepSpec.RegularizerSpec("m", 0.2, 0.1), 2)
+        TrainConfig masked = new GridRun("ar", 8192, model, new SweepSpec.RegularizerSpec("m", 0.2, 0.1, null), 2)
                 .trainConfig(spec, 258, 257);
         assertThat(masked.objectiveOptions().inputMaskRatio()).isEqualTo(0.2);
         assertThat(masked.model().dropout()).isEqualTo(0.1f);
@@ -90,6 +92,26 @@ class SweepSpecTest {
     }
 
     @Test
+    void optionalKeysOfOlderSpecFilesGetTheirDefaults() {
+        String tiny = SweepPresets.tiny().toJson();
+        SweepSpec noHard = SweepSpec.fromJson(tiny.replace("\"mc_hard_file\" : \"tiny-data/mc-hard.jsonl\",\n", ""), "f");
+        assertThat(noHard.mcHardFile()).isNull();
+        SweepSpec everyU = SweepSpec.fromJson(tiny.replace(",\n    \"unique_tokens\" : [ 8192 ]", ""), "f");
+        assertThat(everyU.regularizers().getFirst().uniqueTokens()).isNull();
+        assertThat(everyU.runs()).hasSize(3 * (3 * 2 + 3));
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"val_windows\" : 64,\n", ""), "f"))
+                .hasMessage("f: missing key 'val_windows'");
+    }
+
+    @Test
+    void tinyPresetsLargestUIsAllOfTheTrainingData() {
+        try (var data = org.dlm4j.data.PreparedDataset.open(java.nio.file.Path.of(SweepPresets.tiny().data()))) {
+            assertThat(SweepPresets.tiny().uniqueTokens().stream().mapToLong(Long::longValue).max().orElseThrow())
+                    .isEqualTo(data.train().length());
+        }
+    }
+
+    @Test
     void gpuPresetIsValidAndLarge() {
         SweepSpec gpu = SweepPresets.gpu();
         long parameters = new GridRun("ar", 1 << 20, gpu.models().getFirst(), null, 1)
@@ -103,10 +125,13 @@ class SweepSpecTest {
         String tiny = SweepPresets.tiny().toJson();
         assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replaceFirst("\"unique_tokens\" : \\[[^]]*]",
                 "\"unique_tokens\" : []"), "f")).hasMessageContaining("empty grid: unique_tokens has no values");
-        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("8192,", "8192000,"), "f"))
-                .hasMessageContaining("total tokens M=4194304 is less than unique tokens U=8192000");
-        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("4194304,", "4194305,"), "f"))
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("8192,", "81920000,"), "f"))
+                .hasMessageContaining("total tokens M=12582912 is less than unique tokens U=81920000");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("12582912,", "12582913,"), "f"))
                 .hasMessageContaining("is not a multiple of B x T");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"unique_tokens\" : [ 8192 ]",
+                "\"unique_tokens\" : [ 4096 ]"), "f"))
+                .hasMessageContaining("regularizer 'mask0.1-drop0.1' runs at unique_tokens [4096], not all of them");
         assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"ar\"", "\"gpt\""), "f"))
                 .hasMessageContaining("gpt");
         assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"name\" : \"tiny\",", "\"nmae\" : \"tiny\","), "f"))

@@ -51,9 +51,9 @@ class MaskedDiffusionTest {
     }
 
     @Test
-    void lladaMasksExactlyLPositionsWithLUniformAndWeightsLOverL() {
+    void lladaEvalMasksExactlyLPositionsWithLUniformAndWeightsLOverL() {
         int length = 5;
-        MaskSample sample = diffusion(DiffusionVariant.LLADA).drawMask(1000, length, new Rng(3));
+        MaskSample sample = diffusion(DiffusionVariant.LLADA_EVAL).drawMask(1000, length, new Rng(3));
         Set<Integer> counts = new HashSet<>();
         double fraction = 0;
         for (int b = 0; b < 1000; b++) {
@@ -69,19 +69,32 @@ class MaskedDiffusionTest {
     }
 
     @Test
-    void mdlmDrawsTAboveEpsAndWeighsOneOverT() {
+    void mdlmDrawsTAboveEpsMasksWithOneMinusEpsTimesTAndWeighsOneOverT() {
         MaskSample sample = diffusion(DiffusionVariant.MDLM).drawMask(3000, 4, new Rng(4));
         int emptyRows = 0;
         double fraction = 0;
         for (int b = 0; b < 3000; b++) {
             double t = sample.noiseLevels()[b];
-            assertThat(t).isGreaterThanOrEqualTo(MaskedDiffusion.MDLM_EPS).isLessThan(1.0);
+            assertThat(t).isGreaterThanOrEqualTo(MaskedDiffusion.NOISE_EPS).isLessThan(1.0);
             assertThat(sample.rowWeights()[b]).isEqualTo((float) (1.0 / t));
             emptyRows += sample.maskedCount(b) == 0 ? 1 : 0;
             fraction += sample.maskedCount(b) / 4.0;
         }
-        // No forced mask: P(empty row) = E[(1-t)^4] = 1/5.
+        // No forced mask: P(empty row) = E[(1-t)^4] = 1/5 (up to eps).
         assertThat(emptyRows / 3000.0).isCloseTo(0.2, within(0.03));
+        assertThat(fraction / 3000).isCloseTo(0.5, within(0.02));
+    }
+
+    @Test
+    void lladaMasksWithProbabilityPAboveEpsAndWeighsOneOverP() {
+        MaskSample sample = diffusion(DiffusionVariant.LLADA).drawMask(3000, 4, new Rng(5));
+        double fraction = 0;
+        for (int b = 0; b < 3000; b++) {
+            double p = sample.noiseLevels()[b];
+            assertThat(p).isGreaterThanOrEqualTo(MaskedDiffusion.NOISE_EPS).isLessThan(1.0);
+            assertThat(sample.rowWeights()[b]).isEqualTo((float) (1.0 / p));
+            fraction += sample.maskedCount(b) / 4.0;
+        }
         assertThat(fraction / 3000).isCloseTo(0.5, within(0.02));
     }
 
@@ -101,15 +114,16 @@ class MaskedDiffusionTest {
                 rowCount[i / 4]++;
             }
         }
-        // paper and llada: sum over masked CE / (fraction masked) / (B*L)
+        // paper and llada-eval: sum over masked CE / (fraction masked) / (B*L)
         double bound = (rowSum[0] / 0.25 + rowSum[1] / 1.0 + rowSum[2] / 0.5) / 12;
-        // mdlm: weight 1/t
+        // llada and mdlm: weight 1/p and 1/t, the given noise levels
         double mdlm = (rowSum[0] / 0.2 + rowSum[1] / 0.9 + rowSum[2] / 0.6) / 12;
         // masked-mean: all masked CE / number masked
         double maskedMean = (rowSum[0] + rowSum[1] + rowSum[2]) / 7;
 
         assertThat(lossOf(DiffusionVariant.PAPER, model, x0, mask, null)).isCloseTo(bound, within(1e-5));
-        assertThat(lossOf(DiffusionVariant.LLADA, model, x0, mask, null)).isCloseTo(bound, within(1e-5));
+        assertThat(lossOf(DiffusionVariant.LLADA_EVAL, model, x0, mask, null)).isCloseTo(bound, within(1e-5));
+        assertThat(lossOf(DiffusionVariant.LLADA, model, x0, mask, t)).isCloseTo(mdlm, within(1e-5));
         assertThat(lossOf(DiffusionVariant.MDLM, model, x0, mask, t)).isCloseTo(mdlm, within(1e-5));
         assertThat(lossOf(DiffusionVariant.MASKED_MEAN, model, x0, mask, null)).isCloseTo(maskedMean, within(1e-5));
 
@@ -233,6 +247,8 @@ class MaskedDiffusionTest {
         assertThatThrownBy(() -> new MaskedDiffusion(MASK, DiffusionVariant.PAPER, false, 1.5))
                 .hasMessageContaining("randomLengthFraction must be in [0, 1]");
         assertThatThrownBy(() -> diffusion(DiffusionVariant.MDLM).weigh(new boolean[4], null, 1, 4))
+                .hasMessageContaining("needs the noise levels");
+        assertThatThrownBy(() -> diffusion(DiffusionVariant.LLADA).weigh(new boolean[4], null, 1, 4))
                 .hasMessageContaining("needs the noise levels");
         assertThatThrownBy(() -> diffusion(DiffusionVariant.PAPER).weigh(new boolean[5], null, 1, 4))
                 .hasMessageContaining("mask has 5 entries");

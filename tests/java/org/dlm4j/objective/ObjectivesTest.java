@@ -40,7 +40,7 @@ class ObjectivesTest {
                 .hasMessage("unknown objective 'bert'; valid objectives: ar, diffusion");
         assertThatThrownBy(() -> ObjectiveOptions.defaults(5).withVariant("sedd"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown diffusion variant 'sedd'; valid variants: paper, llada, mdlm, masked-mean");
+                .hasMessage("unknown diffusion variant 'sedd'; valid variants: paper, llada, llada-eval, mdlm, masked-mean");
     }
 
     @Test

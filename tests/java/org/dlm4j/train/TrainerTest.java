@@ -78,7 +78,7 @@ class TrainerTest {
         assertThat(summary.step()).isEqualTo(8);
         assertThat(summary.tokens()).isEqualTo(8 * 4 * 16);
         assertThat(TrainConfigJson.fromTree(TrainConfigJson.JSON.readTree(dir.resolve(Trainer.CONFIG_FILE).toFile()),
-                "config.json")).isEqualTo(micro("ar").forData(258, 257, 512_800, true));
+                "config.json")).isEqualTo(micro("ar").forData(258, 257, 997_487, true));
     }
 
     @Test
@@ -122,7 +122,7 @@ class TrainerTest {
         TrainConfig tooMuch = TrainConfigJson.merge(micro("ar"),
                 TrainConfigJson.JSON.readTree("{\"unique_tokens\": 100000000, \"steps\": 100000000}"), "t");
         assertThatThrownBy(() -> Trainer.create(tooMuch, data, fresh, Progress.silent()))
-                .hasMessageContaining("exceed the 512800 tokens");
+                .hasMessageContaining("exceed the 997487 tokens");
         TrainConfig tooLittle = TrainConfigJson.merge(micro("ar"), TrainConfigJson.JSON.readTree("{\"unique_tokens\": 5000}"), "t");
         assertThatThrownBy(() -> Trainer.create(tooLittle, data, fresh, Progress.silent()))
                 .hasMessageContaining("total tokens M=512 (8 steps x 4 x 16) is less than unique tokens U=5000");

@@ -124,7 +124,7 @@ public final class DataCommand implements Runnable {
     }
 
     @Command(name = "synth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-            description = "Generate the synthetic story corpus: stories-train.txt, stories-val.txt, mc-val.jsonl"
+            description = "Generate the synthetic story corpus: stories-train.txt, stories-val.txt, mc-val.jsonl, mc-hard.jsonl"
                     + " and the byte dataset bytes/. With the defaults this is exactly tiny-data/.")
     static final class Synth implements Callable<Integer> {
         @CommandLine.Spec
@@ -153,10 +153,11 @@ public final class DataCommand implements Runnable {
             double entropy;
             try (var dataset = PreparedDataset.open(out.resolve(SynthCorpus.BYTES_DIR))) {
                 entropy = CorpusStats.unigramEntropy(dataset.train());
-                spec.commandLine().getOut().printf("wrote %s: %d train and %d val stories, %d multiple-choice items,"
-                        + " %d train / %d val byte tokens, train unigram entropy %.4f nats/token%n", out,
-                        corpus.trainStories().size(), corpus.valStories().size(), corpus.multipleChoice().size(),
-                        dataset.meta().trainTokens(), dataset.meta().valTokens(), entropy);
+                spec.commandLine().getOut().printf("wrote %s: %d train and %d val stories, %d in-window and %d hard"
+                        + " multiple-choice items, %d train / %d val byte tokens, train unigram entropy %.4f nats/token%n",
+                        out, corpus.trainStories().size(), corpus.valStories().size(), corpus.multipleChoice().size(),
+                        corpus.hardMultipleChoice().size(), dataset.meta().trainTokens(), dataset.meta().valTokens(),
+                        entropy);
             }
             return Main.EXIT_OK;
         }

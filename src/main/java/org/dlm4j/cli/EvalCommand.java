@@ -55,9 +55,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "val", description = "val or train (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--estimator", description = "exact (AR, default), or for diffusion: paper, llada, mdlm"
+    @Option(names = "--estimator", description = "exact (AR, default), or for diffusion: paper, llada, llada-eval, mdlm"
             + " (Monte Carlo upper bounds; default: the training variant) or chain-rule (exact, L passes per window).")
     String estimator;
+
+    @Option(names = "--matched", description = "Score positions 1..T-1 of windows of T tokens for every estimator:"
+            + " the same tokens and left context for an AR and a diffusion model (compare exact with chain-rule).")
+    boolean matched;
 
     @Option(names = "--samples", defaultValue = "" + LikelihoodOptions.DEFAULT_SAMPLES,
             description = "K, Monte Carlo samples per window for the bounds (default: ${DEFAULT-VALUE}).")
@@ -99,7 +103,7 @@ public final class EvalCommand implements Callable<Integer> {
         LikelihoodOptions options;
         try {
             options = new LikelihoodOptions(estimator == null ? null : Estimator.of(estimator), samples, antithetic,
-                    seed, maxTokens);
+                    seed, maxTokens, matched);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());
         }
@@ -139,7 +143,7 @@ public final class EvalCommand implements Callable<Integer> {
         for (String option : List.of("--samples", "--antithetic")) {
             if (commandLine.getParseResult().hasMatchedOption(option)) {
                 throw new CommandLine.ParameterException(commandLine, option + " applies only to the Monte Carlo"
-                        + " bounds (paper, llada, mdlm); estimator '" + estimator.label() + "' is exact");
+                        + " bounds (paper, llada, llada-eval, mdlm); estimator '" + estimator.label() + "' is exact");
             }
         }
     }
@@ -170,9 +174,9 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void printLikelihood(PrintWriter out, LoadedModel loaded, LikelihoodResult r) {
-        out.println(String.format(Locale.ROOT, "%s model %s (step %d), %s split of %s: %d windows x %d tokens = %d tokens",
+        out.println(String.format(Locale.ROOT, "%s model %s (step %d), %s split of %s: %d windows x %d tokens = %d tokens%s",
                 r.objective(), loaded.folder(), loaded.state().step(), split, data, r.windows(), r.windowTokens(),
-                r.tokens()));
+                r.tokens(), matched ? " (matched: positions 1..T-1 of each window)" : ""));
         if (r.exact()) {
             out.println(String.format(Locale.ROOT, "%s (exact NLL): %.4f nats/token ± %.4f (SE over windows),"
                     + " %.4f bits/token, perplexity %.3f", r.estimator().label(), r.nllPerToken(), r.standardError(),
@@ -199,6 +203,7 @@ public final class EvalCommand implements Callable<Integer> {
         node.put("antithetic", r.antithetic());
         node.put("windows", r.windows());
         node.put("window_tokens", r.windowTokens());
+        node.put("matched", matched);
         node.put("tokens", r.tokens());
         node.put("nll_per_token", r.nllPerToken());
         node.put("bits_per_token", r.bitsPerToken());
@@ -242,7 +247,8 @@ public final class EvalCommand implements Callable<Integer> {
         @Option(names = "--chain-rule", description = "Diffusion: score endings exactly, left to right (one pass per token).")
         boolean chainRule;
 
-        @Option(names = "--estimator", description = "Diffusion bound: paper, llada or mdlm (default: the training variant).")
+        @Option(names = "--estimator", description = "Diffusion bound: paper, llada, llada-eval or mdlm (default: the"
+                + " training variant).")
         String estimator;
 
         @Option(names = "--seed", defaultValue = "0", description = "Seed of the mask draws (default: ${DEFAULT-VALUE}).")
@@ -264,7 +270,7 @@ public final class EvalCommand implements Callable<Integer> {
             McOptions options;
             try {
                 Estimator chosen = chainRule ? Estimator.CHAIN_RULE : estimator == null ? null : Estimator.of(estimator);
-                options = new McOptions(chosen, samples, antithetic, seed);
+                options = new McOptions(chosen, samples, antithetic, seed, false);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(commandLine, e.getMessage());
             }
@@ -303,10 +309,11 @@ public final class EvalCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "%s model %s (step %d), %d items from %s, estimator %s%s",
                     r.objective(), loaded.folder(), loaded.state().step(), r.size(), file, r.estimator().label(),
                     r.estimator().monteCarlo() ? " (Monte Carlo upper bound, K=" + r.samples() + ")" : " (exact)"));
-            out.println(String.format(Locale.ROOT, "accuracy %.4f, length-normalised (per token) accuracy %.4f",
-                    r.accuracy(), r.normalizedAccuracy()));
+            out.println(String.format(Locale.ROOT, "accuracy %.4f ± %.4f (bootstrap SE over stories), length-normalised"
+                    + " (per token) accuracy %.4f", r.accuracy(), r.accuracyStandardError(), r.normalizedAccuracy()));
             out.println(String.format(Locale.ROOT, "mean NLL: correct %.4f, wrong %.4f nats; delta NLL (wrong - correct)"
-                    + " %.4f (larger is better)", r.meanNllCorrect(), r.meanNllWrong(), r.deltaNll()));
+                    + " %.4f ± %.4f (larger is better)", r.meanNllCorrect(), r.meanNllWrong(), r.deltaNll(),
+                    r.deltaNllStandardError()));
             if (perItem) {
                 for (McItemScore s : r.items()) {
                     out.println(String.format(Locale.ROOT, "%s label %d predicted %d (normalised %d) nll %s", s.id(),
@@ -326,11 +333,13 @@ public final class EvalCommand implements Callable<Integer> {
             node.put("samples", r.samples());
             node.put("items", r.size());
             node.put("accuracy", r.accuracy());
+            putNumber(node, "accuracy_se", r.accuracyStandardError());
             node.put("normalized_accuracy", r.normalizedAccuracy());
             node.put("normalization", "per_token");
             node.put("mean_nll_correct", r.meanNllCorrect());
             node.put("mean_nll_wrong", r.meanNllWrong());
             node.put("delta_nll", r.deltaNll());
+            putNumber(node, "delta_nll_se", r.deltaNllStandardError());
             if (perItem) {
                 ArrayNode scores = node.putArray("scores");
                 for (McItemScore s : r.items()) {

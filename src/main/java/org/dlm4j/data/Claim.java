@@ -12,6 +12,12 @@ public sealed interface Claim {
     /** The claim as an English sentence, using the world's names. */
     String render(World world);
 
+    /** The claim as the stories restate a fact: "Now Mia had two apples.", "Now the red ball was in the park." */
+    default String restate(World world) {
+        String text = render(world);
+        return "Now " + (text.startsWith("The ") ? "the " + text.substring(4) : text);
+    }
+
     /** "The {object} was with {name}." */
     record ObjectHolder(int object, int character) implements Claim {
         @Override

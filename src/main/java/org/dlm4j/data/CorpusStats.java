@@ -13,6 +13,20 @@ public final class CorpusStats {
      * so a trained model's validation loss should be well below it.
      */
     public static double unigramEntropy(TokenFile file) {
+        long[] counts = unigramCounts(file);
+        double total = file.length();
+        double entropy = 0;
+        for (long count : counts) {
+            if (count > 0) {
+                double p = count / total;
+                entropy -= p * Math.log(p);
+            }
+        }
+        return entropy;
+    }
+
+    /** How often each id occurs in the file; the array is long enough for the largest id present. */
+    public static long[] unigramCounts(TokenFile file) {
         long[] counts = new long[1024];
         int[] chunk = new int[1 << 16];
         for (long start = 0; start < file.length(); start += chunk.length) {
@@ -26,14 +40,6 @@ public final class CorpusStats {
                 counts[id]++;
             }
         }
-        double total = file.length();
-        double entropy = 0;
-        for (long count : counts) {
-            if (count > 0) {
-                double p = count / total;
-                entropy -= p * Math.log(p);
-            }
-        }
-        return entropy;
+        return counts;
     }
 }

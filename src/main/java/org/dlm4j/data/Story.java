@@ -1,18 +1,26 @@
 package org.dlm4j.data;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * One generated story: its sentences and the world's state after each of them ({@code states.get(i)} is the
- * state once {@code sentences.get(i)} has been told). {@code setupSentences} is how many leading sentences
- * introduce the world rather than change it.
+ * One generated story: its sentences, the world's state after each of them ({@code states.get(i)} is the
+ * state once {@code sentences.get(i)} has been told) and the place fact each sentence states, if any.
+ * {@code setupSentences} is how many leading sentences introduce the world rather than change it.
+ *
+ * @param placeFacts per sentence, the {@link Claim.CharacterPlace} or {@link Claim.ObjectPlace} it states in
+ *                   words ("Mia ran to the park.", "Tom left the key in the cave.", "Now the cup was in the
+ *                   barn."), or null when it states none. An object that moves with the character holding it
+ *                   changes place without such a sentence.
  */
-public record Story(List<String> sentences, List<World> states, int setupSentences) {
+public record Story(List<String> sentences, List<World> states, List<Claim> placeFacts, int setupSentences) {
     public Story {
         sentences = List.copyOf(sentences);
         states = List.copyOf(states);
-        if (sentences.size() != states.size()) {
-            throw new IllegalArgumentException("a story needs one state per sentence");
+        placeFacts = Collections.unmodifiableList(new ArrayList<>(placeFacts)); // may hold nulls
+        if (sentences.size() != states.size() || sentences.size() != placeFacts.size()) {
+            throw new IllegalArgumentException("a story needs one state and one place fact (or null) per sentence");
         }
     }
 

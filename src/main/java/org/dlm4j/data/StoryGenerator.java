@@ -22,8 +22,12 @@ import org.dlm4j.kernels.Rng;
 public final class StoryGenerator {
     private static final String[] GIRLS = {"Mia", "Lily", "Emma", "Anna", "Sara", "Lucy", "Nora", "Zoe", "Ella", "Ruby"};
     private static final String[] BOYS = {"Tom", "Ben", "Sam", "Leo", "Max", "Jack", "Finn", "Owen", "Noah", "Luke"};
-    private static final String[] PLACES = {"kitchen", "garden", "park", "forest", "school", "beach", "market",
-        "library", "barn", "yard", "cave", "hall"};
+    /**
+     * Every place name has four letters, so the multiple-choice endings "Now Mia was in the park." of one
+     * item, which differ only in the place, have equal lengths: a model cannot prefer one by its length.
+     */
+    private static final String[] PLACES = {"park", "barn", "yard", "cave", "hall", "shop", "farm", "mill", "shed",
+        "tent", "cafe", "club"};
     /** Adjectives all start with a consonant, so "a" is always the right article. */
     private static final String[] COLORS = {"red", "blue", "green", "yellow", "small", "big", "tiny", "shiny"};
     private static final String[] THINGS = {"ball", "key", "book", "hat", "cup", "box", "kite", "lamp", "coin", "shell"};
@@ -60,6 +64,7 @@ public final class StoryGenerator {
         private final World world;
         private final List<String> sentences = new ArrayList<>();
         private final List<World> states = new ArrayList<>();
+        private final List<Claim> placeFacts = new ArrayList<>();
 
         Builder(Rng rng) {
             this.rng = rng;
@@ -111,12 +116,18 @@ public final class StoryGenerator {
                 }
             }
             say("The end.");
-            return new Story(sentences, states, setup);
+            return new Story(sentences, states, placeFacts, setup);
         }
 
         private void say(String sentence) {
+            say(sentence, null);
+        }
+
+        /** Tells a sentence that states {@code placeFact} (a character's or an object's place), or null. */
+        private void say(String sentence, Claim placeFact) {
             sentences.add(sentence);
             states.add(world.copy());
+            placeFacts.add(placeFact);
         }
 
         private void introduce() {
@@ -130,7 +141,8 @@ public final class StoryGenerator {
             say(intro.append('.').toString());
             for (int c = 0; c < world.numCharacters(); c++) {
                 world.moveCharacter(c, rng.nextInt(world.numPlaces()));
-                say(new Claim.CharacterPlace(c, world.placeOf(c)).render(world));
+                Claim place = new Claim.CharacterPlace(c, world.placeOf(c));
+                say(place.render(world), place);
             }
             for (int o = 0; o < world.numObjects(); o++) {
                 if (rng.nextInt(3) == 0) {
@@ -139,7 +151,8 @@ public final class StoryGenerator {
                     say(world.name(c) + " had a " + world.object(o) + ".");
                 } else {
                     world.leaveObject(o, rng.nextInt(world.numPlaces()));
-                    say("There was a " + world.object(o) + " in the " + world.place(world.placeOfObject(o)) + ".");
+                    say("There was a " + world.object(o) + " in the " + world.place(world.placeOfObject(o)) + ".",
+                            new Claim.ObjectPlace(o, world.placeOfObject(o)));
                 }
             }
             for (int c = 0; c < world.numCharacters(); c++) {
@@ -185,7 +198,8 @@ public final class StoryGenerator {
             }
             String s = subject(c);
             world.moveCharacter(c, p);
-            say(s + " " + MOVE_VERBS[rng.nextInt(MOVE_VERBS.length)] + " to the " + world.place(p) + ".");
+            say(s + " " + MOVE_VERBS[rng.nextInt(MOVE_VERBS.length)] + " to the " + world.place(p) + ".",
+                    new Claim.CharacterPlace(c, p));
             return true;
         }
 
@@ -209,7 +223,8 @@ public final class StoryGenerator {
             }
             String s = subject(c);
             world.leaveObject(o, world.placeOf(c));
-            say(s + " left the " + world.object(o) + " in the " + world.place(world.placeOf(c)) + ".");
+            say(s + " left the " + world.object(o) + " in the " + world.place(world.placeOf(c)) + ".",
+                    new Claim.ObjectPlace(o, world.placeOf(c)));
             return true;
         }
 
@@ -270,10 +285,10 @@ public final class StoryGenerator {
         /** A true claim about the current state, prefixed "Now". */
         private void statement() {
             Claim claim = trueClaim(rng, world);
-            String text = claim.render(world);
             world.setLastSubject(claim instanceof Claim.CharacterPlace cp ? cp.character()
                     : claim instanceof Claim.FruitCount fc ? fc.character() : World.NOBODY);
-            say("Now " + (text.startsWith("The ") ? "the " + text.substring(4) : text));
+            boolean place = claim instanceof Claim.CharacterPlace || claim instanceof Claim.ObjectPlace;
+            say(claim.restate(world), place ? claim : null);
         }
     }
 

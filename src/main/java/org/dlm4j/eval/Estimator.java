@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 import org.dlm4j.objective.Autoregressive;
-import org.dlm4j.objective.DiffusionVariant;
 import org.dlm4j.objective.MaskedDiffusion;
 import org.dlm4j.objective.Objective;
 
@@ -20,16 +19,21 @@ import org.dlm4j.objective.Objective;
  *       i.e. about L times the cost of a bound sample.</li>
  *   <li>{@link #PAPER} (diffusion): t ~ U(0,1); mask each token with probability t, at least one;
  *       value (L / |M|) sum_{i in M} c_i — the paper's (seed code's) training and validation loss.
- *       Its expectation is L/(L+1) (ELBO + g(1)) with g(1) the mean loss with one token masked: within
- *       O(1/L) of the ELBO and, because g(1) is usually the smallest term, slightly BELOW it.</li>
- *   <li>{@link #LLADA} (diffusion): l ~ U{1..L} (l = 1 + floor(t L)); mask exactly l tokens chosen
- *       uniformly; value (L / l) sum_{i in M} c_i. Its expectation is exactly the ELBO
- *       sum_{l=1..L} E_{|M|=l}[(1/l) sum_{i in M} c_i] (LLaDA's lower-variance form).</li>
- *   <li>{@link #MDLM} (diffusion): t ~ U[eps, 1) ({@link MaskedDiffusion#MDLM_EPS}); mask each token with
- *       probability t; value (1/t) sum_{i in M} c_i — the continuous-time ELBO (same expectation as llada
- *       up to the dropped [0, eps) sliver), with a heavy variance tail from small t.</li>
+ *       Its expectation is L/(L+1) (ELBO + h(1)) with h(1) the mean loss with one token masked: within
+ *       O(1/L) of the ELBO and, because h(1) is usually the smallest term, slightly BELOW it.</li>
+ *   <li>{@link #LLADA} (diffusion): LLaDA's pre-training loss as an estimator: t ~ U(0,1),
+ *       p = (1 - eps) t + eps; mask each token with probability p; value (1/p) sum_{i in M} c_i. The
+ *       continuous-time ELBO up to O(eps).</li>
+ *   <li>{@link #LLADA_EVAL} (diffusion): LLaDA's likelihood estimator: l ~ U{1..L} (l = 1 + floor(t L));
+ *       mask exactly l tokens chosen uniformly; value (L / l) sum_{i in M} c_i. Its expectation is
+ *       exactly the ELBO sum_{l=1..L} E_{|M|=l}[(1/l) sum_{i in M} c_i], with the lowest variance of
+ *       the bounds: the one to report beside an exact NLL.</li>
+ *   <li>{@link #MDLM} (diffusion): MDLM's log-linear schedule: t ~ U[eps, 1)
+ *       ({@link MaskedDiffusion#NOISE_EPS}); mask each token with probability (1 - eps) t; value
+ *       (1/t) sum_{i in M} c_i — the continuous-time ELBO up to O(eps), with a heavy variance tail from
+ *       small t.</li>
  * </ul>
- * The three Monte Carlo estimators are UPPER BOUNDS on the NLL (paper's up to its O(1/L) offset), not
+ * The four Monte Carlo estimators are UPPER BOUNDS on the NLL (paper's up to its O(1/L) offset), not
  * the NLL: a DLM's bound against an AR's exact NLL is not a like-for-like comparison; use
  * {@link #CHAIN_RULE} for that.
  */
@@ -38,6 +42,7 @@ public enum Estimator {
     CHAIN_RULE("chain-rule"),
     PAPER("paper"),
     LLADA("llada"),
+    LLADA_EVAL("llada-eval"),
     MDLM("mdlm");
 
     private final String label;
@@ -53,7 +58,7 @@ public enum Estimator {
 
     /** Whether the estimator draws masks (a Monte Carlo bound) rather than computing an exact NLL. */
     public boolean monteCarlo() {
-        return this == PAPER || this == LLADA || this == MDLM;
+        return this == PAPER || this == LLADA || this == LLADA_EVAL || this == MDLM;
     }
 
     /** The estimator called {@code name}; an unknown name gets an error listing the valid ones. */
@@ -73,12 +78,13 @@ public enum Estimator {
 
     /**
      * The default for an objective: exact for AR; for diffusion the bound the model was trained with
-     * (paper, llada or mdlm), or paper when it was trained with the masked mean (not a bound).
+     * (paper, llada, llada-eval or mdlm), or paper when it was trained with the masked mean (not a bound).
      */
     public static Estimator defaultFor(Objective objective) {
         if (objective instanceof MaskedDiffusion diffusion) {
             return switch (diffusion.variant()) {
                 case LLADA -> LLADA;
+                case LLADA_EVAL -> LLADA_EVAL;
                 case MDLM -> MDLM;
                 case PAPER, MASKED_MEAN -> PAPER;
             };
@@ -98,8 +104,7 @@ public enum Estimator {
         }
         if (diffusion && this == EXACT) {
             throw new IllegalArgumentException("estimator 'exact' is for AR models; for a diffusion checkpoint use"
-                    + " chain-rule (exact left-to-right NLL) or a bound: " + DiffusionVariant.PAPER.label()
-                    + ", llada, mdlm");
+                    + " chain-rule (exact left-to-right NLL) or a bound: paper, llada, llada-eval, mdlm");
         }
     }
 }

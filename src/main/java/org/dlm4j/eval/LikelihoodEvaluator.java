@@ -12,10 +12,13 @@ import org.dlm4j.objective.Objective;
  * The likelihood of a token stream under a trained model, in nats per token (see {@link Estimator}
  * for what each number means and which are comparable with an AR's exact NLL).
  *
- * <p>Windows: the stream is cut into W non-overlapping windows of T = contextLength scored tokens,
- * W = min(whole windows in the stream, ceil(maxTokens / T)). AR reads windows of T+1 tokens with
- * stride T and scores the last T of each (every token after the first is predicted once, with the
- * context inside its window); diffusion scores all T tokens of windows of T tokens with stride T.
+ * <p>Windows: the stream is cut into W non-overlapping windows, W = min(whole windows in the stream,
+ * ceil(maxTokens / T)), T = contextLength. By default AR reads windows of T+1 tokens with stride T and
+ * scores the last T of each (every token after the first is predicted once, with the context inside
+ * its window); diffusion scores all T tokens of windows of T tokens with stride T. With
+ * {@link LikelihoodOptions#matched()} every estimator reads windows of T tokens and scores positions
+ * 1..T-1 of each, every token given the same visible tokens before it: the AR's exact NLL and the
+ * diffusion chain rule are then the NLL of the same tokens in the same contexts, like for like.
  *
  * <p>Per window the estimator gives the window's NLL (exact) or K samples of its bound; the result
  * is the mean over windows per token with two standard errors (over windows, and Monte Carlo over
@@ -30,7 +33,7 @@ public final class LikelihoodEvaluator {
     public static LikelihoodResult evaluate(Transformer model, Objective objective, TokenFile file,
                                             LikelihoodOptions options) {
         int windowLength = model.config().contextLength();
-        int extra = objective instanceof MaskedDiffusion ? 0 : 1;
+        int extra = objective instanceof MaskedDiffusion || options.matched() ? 0 : 1; // AR's window is T+1 by default
         long available = (file.length() - extra) / windowLength;
         if (available <= 0) {
             throw new IllegalArgumentException("token file " + file.path() + " has " + file.length()
@@ -51,7 +54,9 @@ public final class LikelihoodEvaluator {
         requireCausalMatches(model, objective);
         requireInVocabulary(tokens, model.config().vocabSize(), "the token stream");
         int windowLength = model.config().contextLength();
-        int extra = estimator == Estimator.EXACT ? 1 : 0;
+        int extra = estimator == Estimator.EXACT && !options.matched() ? 1 : 0;
+        int from = options.matched() ? 1 : estimator == Estimator.EXACT ? 1 : 0; // first scored position
+        int scored = windowLength + extra - from;                                  // scored tokens per window
         long available = (tokens.length - extra) / windowLength;
         if (available <= 0) {
             throw new IllegalArgumentException(tokens.length + " tokens are fewer than one window of "
@@ -68,12 +73,12 @@ public final class LikelihoodEvaluator {
         for (int w = 0; w < windows; w++) {
             int[] window = Arrays.copyOfRange(tokens, w * windowLength, (w + 1) * windowLength + extra);
             double[] values = switch (estimator) {
-                case EXACT -> new double[] {sum(SpanScorer.autoregressive(model, window, 1))};
-                case CHAIN_RULE -> new double[] {sum(SpanScorer.chainRule(model, maskId, window, 0))};
-                case PAPER, LLADA, MDLM -> SpanScorer.bound(model, maskId, window, 0,
-                        MaskDraw.draw(estimator, samples, options.antithetic(), windowLength, rng));
+                case EXACT -> new double[] {sum(SpanScorer.autoregressive(model, window, from))};
+                case CHAIN_RULE -> new double[] {sum(SpanScorer.chainRule(model, maskId, window, from))};
+                case PAPER, LLADA, LLADA_EVAL, MDLM -> SpanScorer.bound(model, maskId, window, from,
+                        MaskDraw.draw(estimator, samples, options.antithetic(), scored, rng));
             };
-            perWindow[w] = mean(values) / windowLength;
+            perWindow[w] = mean(values) / scored;
             if (estimator.monteCarlo()) {
                 double[] units = options.antithetic() ? pairMeans(values) : values;
                 monteCarloVariance += sampleVariance(units) / effectiveSamples;
@@ -81,10 +86,10 @@ public final class LikelihoodEvaluator {
         }
         double monteCarloError = !estimator.monteCarlo() ? 0
                 : effectiveSamples < 2 ? Double.NaN
-                : Math.sqrt(monteCarloVariance) / ((double) windows * windowLength);
+                : Math.sqrt(monteCarloVariance) / ((double) windows * scored);
         double standardError = windows < 2 ? Double.NaN : Math.sqrt(sampleVariance(perWindow) / windows);
         return new LikelihoodResult(objective.name(), estimator, samples, estimator.monteCarlo() && options.antithetic(),
-                windows, windowLength, mean(perWindow), standardError, monteCarloError);
+                windows, scored, mean(perWindow), standardError, monteCarloError);
     }
 
     /** ceil(maxTokens / T), at least 1. */

@@ -8,8 +8,8 @@ package org.dlm4j.eval;
  * @param samples         K per window (1 for exact estimators)
  * @param antithetic      whether the K samples were antithetic pairs
  * @param windows         W, the number of windows scored
- * @param windowTokens    T, scored tokens per window
- * @param nllPerToken     mean over windows of (window NLL or bound) / T, nats per token
+ * @param windowTokens    scored tokens per window: T (T - 1 with {@link LikelihoodOptions#matched()})
+ * @param nllPerToken     mean over windows of (window NLL or bound) / windowTokens, nats per token
  * @param standardError   the standard error of {@code nllPerToken} over WINDOWS: sample standard deviation of
  *                        the W per-window values / sqrt(W). It covers the data's spread and the Monte Carlo
  *                        noise together (NaN when W = 1)
@@ -23,7 +23,7 @@ package org.dlm4j.eval;
 public record LikelihoodResult(String objective, Estimator estimator, int samples, boolean antithetic, int windows,
                                int windowTokens, double nllPerToken, double standardError, double monteCarloError) {
 
-    /** Total scored tokens W * T. */
+    /** Total scored tokens W * windowTokens. */
     public long tokens() {
         return (long) windows * windowTokens;
     }

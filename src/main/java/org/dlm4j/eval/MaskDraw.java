@@ -17,9 +17,9 @@ import org.dlm4j.objective.MaskedDiffusion;
  * mdlm its mask is the complement of the first mask (each token scored in exactly one of the pair).
  *
  * <p>Per sample: t, then L uniforms u_i from the rng. paper: M = {i : u_i &lt; t}, or {argmin u} when
- * empty, w = L/|M|. llada: l = min(L, 1 + floor(t L)), M = the l positions with the smallest u_i
- * (a uniform l-subset), w = L/l. mdlm: t' = eps + (1 - eps) t, M = {i : u_i &lt; t'}, w = 1/t'
- * (an empty mask adds 0).
+ * empty, w = L/|M|. llada: p = (1 - eps) t + eps, M = {i : u_i &lt; p}, w = 1/p. llada-eval:
+ * l = min(L, 1 + floor(t L)), M = the l positions with the smallest u_i (a uniform l-subset), w = L/l.
+ * mdlm: t' = eps + (1 - eps) t, M = {i : u_i &lt; (1 - eps) t'}, w = 1/t'. An empty mask adds 0.
  *
  * @param masked  (K, L) row by row
  * @param weights (K) the weight of every masked loss of each sample
@@ -86,6 +86,11 @@ public record MaskDraw(int samples, int length, boolean[] masked, double[] weigh
                 return (double) length / count;
             }
             case LLADA -> {
+                double p = (1 - MaskedDiffusion.NOISE_EPS) * t + MaskedDiffusion.NOISE_EPS;
+                maskBelow(uniforms, p, masked, row);
+                return 1 / p;
+            }
+            case LLADA_EVAL -> {
                 int count = Math.min(length, 1 + (int) (t * length));
                 Integer[] order = new Integer[length];
                 for (int i = 0; i < length; i++) {
@@ -98,13 +103,18 @@ public record MaskDraw(int samples, int length, boolean[] masked, double[] weigh
                 return (double) length / count;
             }
             case MDLM -> {
-                double level = MaskedDiffusion.MDLM_EPS + (1 - MaskedDiffusion.MDLM_EPS) * t;
-                for (int i = 0; i < length; i++) {
-                    masked[row + i] = uniforms[i] < level;
-                }
+                double level = MaskedDiffusion.NOISE_EPS + (1 - MaskedDiffusion.NOISE_EPS) * t;
+                maskBelow(uniforms, (1 - MaskedDiffusion.NOISE_EPS) * level, masked, row);
                 return 1 / level;
             }
             default -> throw new IllegalArgumentException("estimator '" + estimator.label() + "' draws no masks");
+        }
+    }
+
+    /** Masks the positions whose uniform is below {@code probability}. */
+    private static void maskBelow(double[] uniforms, double probability, boolean[] masked, int row) {
+        for (int i = 0; i < uniforms.length; i++) {
+            masked[row + i] = uniforms[i] < probability;
         }
     }
 }

@@ -22,6 +22,20 @@ public record McItemScore(String id, int label, List<Double> nll, List<Integer> 
         endingTokens = List.copyOf(endingTokens);
     }
 
+    /**
+     * The cluster the item belongs to for the bootstrap: its id up to the last '-' ("story00010" for
+     * "story00010-2": the items of one story share its context), or the whole id when it has no '-'.
+     */
+    public String cluster() {
+        int dash = id.lastIndexOf('-');
+        return dash > 0 ? id.substring(0, dash) : id;
+    }
+
+    /** Whether the lowest-NLL ending is the correct one. */
+    public boolean correct() {
+        return predicted == label;
+    }
+
     /** NLL of the correct ending. */
     public double nllCorrect() {
         return nll.get(label);

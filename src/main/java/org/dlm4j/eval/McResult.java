@@ -23,6 +23,21 @@ public record McResult(String objective, Estimator estimator, int samples, doubl
         items = List.copyOf(items);
     }
 
+    /** The standard error of {@link #accuracy()}, by the bootstrap over item clusters ({@link Bootstrap}). */
+    public double accuracyStandardError() {
+        return Bootstrap.standardError(items.stream().mapToDouble(i -> i.correct() ? 1 : 0).toArray(), clusters());
+    }
+
+    /** The standard error of {@link #deltaNll()}, by the bootstrap over item clusters ({@link Bootstrap}). */
+    public double deltaNllStandardError() {
+        return Bootstrap.standardError(items.stream().mapToDouble(i -> i.nllWrong() - i.nllCorrect()).toArray(),
+                clusters());
+    }
+
+    private List<String> clusters() {
+        return items.stream().map(McItemScore::cluster).toList();
+    }
+
     /** Number of items. */
     public int size() {
         return items.size();

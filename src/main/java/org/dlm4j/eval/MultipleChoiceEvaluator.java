@@ -19,16 +19,22 @@ import org.dlm4j.objective.Objective;
  *   <li>AR ({@link Estimator#EXACT}): sum over the ending's tokens of -log p(token | context, earlier
  *       ending tokens), one causal pass. An empty context becomes the end-of-text id (documents in
  *       token files start after one), so that the first ending token has something to condition on.</li>
- *   <li>Diffusion, bound (paper, llada, mdlm): the context stays visible and only ENDING positions are
+ *   <li>Diffusion, bound (paper, llada, llada-eval, mdlm): the context stays visible and only ENDING positions are
  *       masked; K samples of the estimator over the L ending tokens, their mean is the ending's NLL bound.
- *       With a single-token ending, paper and llada always mask exactly that token with weight L/1 = 1,
+ *       With a single-token ending, paper and llada-eval always mask exactly that token with weight L/1 = 1,
  *       so every sample IS -log p(ending | context): K = 1 is exact.</li>
  *   <li>Diffusion, {@link Estimator#CHAIN_RULE}: the ending is unmasked left to right, one pass per
  *       ending token, the exact NLL of the ending under the left-to-right factorisation.</li>
  * </ul>
- * Too long for the model (AR: context + ending &gt; T + 1 tokens; diffusion: &gt; T): the context is cut
- * from the LEFT, keeping its end and the whole ending; an ending that alone does not fit (AR: &gt; T
- * tokens, diffusion: &gt; T) is an error naming the item.
+ * Too long for the model (context + ending &gt; T tokens, for AR as for diffusion, so that both see the
+ * same context): the context is cut from the LEFT, keeping its end and the whole ending; an ending that
+ * alone does not fit (AR: more than T - 1 tokens, diffusion: more than T) is an error naming the item.
+ *
+ * <p>Chain rule and endings of one length: the terms of the tokens that all endings share at their start
+ * ("Now Mia was in the" before "park."/"barn.") are the same for every ending, since each term sees only
+ * the tokens before its position; they are computed once and added to each ending's total (same numbers,
+ * fewer passes). With {@link McOptions#differencesOnly()} (exact estimators) those shared terms are not
+ * computed at all: accuracy and delta NLL stay the same, and the ending NLLs leave them out.
  *
  * <p>Reported: accuracy, per-token length-normalised accuracy, mean NLL of correct and of wrong endings
  * and their gap delta NLL = mean NLL(wrong) - mean NLL(correct) (larger is better), see {@link McResult}.
@@ -102,28 +108,56 @@ public final class MultipleChoiceEvaluator {
             if (estimator == Estimator.EXACT && context.length == 0) {
                 context = new int[] {tokenizer.endOfTextId()};
             }
-            // AR reads T input tokens to score up to T+1 positions; diffusion sees T positions
-            int maxTokens = estimator == Estimator.EXACT ? contextLength + 1 : contextLength;
+            // Both objectives see at most T tokens of context + ending (AR reads the first n-1 of them), so
+            // that AR and diffusion score every ending given the same visible context.
             int minContext = estimator == Estimator.EXACT ? 1 : 0;
+            List<int[]> endings = new ArrayList<>();
+            for (int e = 0; e < item.endings().size(); e++) {
+                int[] ending = tokenizer.encode(" " + item.endings().get(e));
+                if (ending.length + minContext > contextLength) {
+                    throw new IllegalArgumentException("item " + item.id() + " ending " + e + " has " + ending.length
+                            + " tokens; with the model's context of " + contextLength + " nothing of it can be scored"
+                            + " (at most " + (contextLength - minContext) + " ending tokens)");
+                }
+                endings.add(ending);
+            }
+            boolean exact = !estimator.monteCarlo();
+            int shared = estimator == Estimator.CHAIN_RULE || exact && options.differencesOnly() ? sharedPrefix(endings) : 0;
+            double sharedNll = 0;
             List<Double> nll = new ArrayList<>();
             List<Integer> lengths = new ArrayList<>();
             int dropped = 0;
-            for (int e = 0; e < item.endings().size(); e++) {
-                int[] ending = tokenizer.encode(" " + item.endings().get(e));
-                if (ending.length + minContext > maxTokens) {
-                    throw new IllegalArgumentException("item " + item.id() + " ending " + e + " has " + ending.length
-                            + " tokens; with the model's context of " + contextLength + " nothing of it can be scored"
-                            + " (at most " + (maxTokens - minContext) + " ending tokens)");
-                }
-                int keep = Math.min(context.length, maxTokens - ending.length);
+            for (int[] ending : endings) {
+                int keep = Math.min(context.length, contextLength - ending.length);
                 dropped = Math.max(dropped, context.length - keep);
                 int[] tokens = Arrays.copyOfRange(context, context.length - keep, context.length + ending.length);
                 System.arraycopy(ending, 0, tokens, keep, ending.length);
-                nll.add(endingNll(tokens, keep));
+                if (shared > 0 && nll.isEmpty() && !options.differencesOnly()) {
+                    sharedNll = LikelihoodEvaluator.sum(SpanScorer.chainRule(model, maskId, tokens, keep, keep + shared));
+                }
+                nll.add(shared == ending.length ? sharedNll : sharedNll + endingNll(tokens, keep + shared));
                 lengths.add(ending.length);
             }
             return new McItemScore(item.id(), item.label(), nll, lengths, argmin(nll, null), argmin(nll, lengths),
                     dropped);
+        }
+
+        /**
+         * How many leading tokens all endings share, when they all have the same length (so the context is
+         * cut the same way for each): the chain rule's terms for those positions are the same for every
+         * ending (each sees only the tokens before it), so they are computed once. 0 otherwise.
+         */
+        private static int sharedPrefix(List<int[]> endings) {
+            int[] first = endings.getFirst();
+            int shared = first.length;
+            for (int[] ending : endings) {
+                if (ending.length != first.length) {
+                    return 0;
+                }
+                int mismatch = Arrays.mismatch(ending, first);
+                shared = Math.min(shared, mismatch < 0 ? first.length : mismatch);
+            }
+            return shared;
         }
 
         /** NLL of tokens[from..n) given tokens[0..from). */
@@ -131,7 +165,7 @@ public final class MultipleChoiceEvaluator {
             return switch (estimator) {
                 case EXACT -> LikelihoodEvaluator.sum(SpanScorer.autoregressive(model, tokens, from));
                 case CHAIN_RULE -> LikelihoodEvaluator.sum(SpanScorer.chainRule(model, maskId, tokens, from));
-                case PAPER, LLADA, MDLM -> LikelihoodEvaluator.mean(SpanScorer.bound(model, maskId, tokens, from,
+                case PAPER, LLADA, LLADA_EVAL, MDLM -> LikelihoodEvaluator.mean(SpanScorer.bound(model, maskId, tokens, from,
                         MaskDraw.draw(estimator, options.samples(), options.antithetic(), tokens.length - from, rng)));
             };
         }

@@ -47,9 +47,21 @@ public final class SpanScorer {
      * is the exact NLL of the span under the model's left-to-right factorisation.
      */
     public static double[] chainRule(Transformer model, int maskId, int[] tokens, int from) {
+        return chainRule(model, maskId, tokens, from, tokens.length);
+    }
+
+    /**
+     * The chain rule's terms for positions [from, to) only: row i shows x_&lt;from+i and masks
+     * [from+i, n). Each term depends on the tokens before its position alone (everything after it is
+     * masked), so sequences that share tokens [0, to) share these terms exactly.
+     */
+    public static double[] chainRule(Transformer model, int maskId, int[] tokens, int from, int to) {
         int n = tokens.length;
         checkSpan(n, from, 0);
-        int span = n - from;
+        if (to <= from || to > n) {
+            throw new IllegalArgumentException("span [" + from + ", " + to + ") is empty or past " + n);
+        }
+        int span = to - from;
         int[] rows = new int[span * n];
         for (int i = 0; i < span; i++) {
             for (int j = 0; j < n; j++) {

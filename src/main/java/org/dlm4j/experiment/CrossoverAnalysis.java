@@ -9,27 +9,36 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
+import org.dlm4j.eval.McBaselines;
+
 /**
  * The numbers a sweep's report and plots show, computed from its finished runs.
  *
- * <p>Final values: each run's last evaluation point; a cell (model, objective, regulariser, U) holds
- * one per seed, and its mean over seeds.
+ * <p>Final values: each run's last evaluation point; a cell (model, series, U) holds one per seed.
+ * Means over seeds come with the standard error of the mean over seeds, sd / sqrt(seeds).
  *
- * <p>Crossover: for one model and metric, d(U) = mean diffusion − mean AR (sign flipped for a loss, so
- * d &gt; 0 always means "diffusion ahead"), ordered by epochs = M / U. Scanning from the fewest epochs,
- * the crossover is the first point where d turns positive after being &le; 0; its epochs are
- * interpolated linearly in log(epochs) between the two grid points: e* = exp(ln e₁ + (ln e₂ − ln e₁)
- * · d₁ / (d₁ − d₂)). If d &gt; 0 already at the fewest epochs, diffusion is ahead everywhere in the
- * grid; if d never turns positive, there is no crossover within the budget. A lead that reverses
- * again at more epochs is said so, and every description lists d at each grid point.
+ * <p>Paired comparison: at every U, for each seed, d_s = diffusion - AR of the same seed (the same data
+ * order and initial weights), sign-adjusted so that d &gt; 0 always means "diffusion ahead". The mean
+ * of d_s over seeds comes with its standard error, and the ordering is called only where it holds in
+ * every seed: "diffusion ahead in every seed", "AR ahead in every seed", or "mixed".
+ *
+ * <p>Crossover: scanning U from the fewest epochs to the most, the first neighbouring pair where AR is
+ * ahead in every seed at the fewer epochs and diffusion in every seed at the more; its epochs are
+ * interpolated in log(epochs) between them with the mean d: e* = exp(ln e1 + (ln e2 - ln e1) d1 / (d1 - d2)).
+ * Anything else (diffusion ahead already at the fewest epochs, never, or only in some seeds) is said
+ * in words, and no crossover is marked.
  */
 public final class CrossoverAnalysis {
 
     /** A metric of an evaluation point. */
     public enum Metric {
-        VAL_LOSS("validation loss", "val_loss", false, EvalPoint::valLoss),
-        MC_ACCURACY("MC accuracy", "mc_accuracy", true, EvalPoint::mcAccuracy),
-        DELTA_NLL("delta NLL", "delta_nll", true, EvalPoint::deltaNll);
+        VAL_NLL("validation NLL (exact, like for like)", "val_nll", false, EvalPoint::valNll),
+        VAL_BOUND("validation bound (diffusion, llada-eval)", "val_bound", false, EvalPoint::valBound),
+        VAL_LOSS("trainer's validation loss (AR NLL, diffusion bound)", "val_loss", false, EvalPoint::valLoss),
+        MC_ACCURACY("MC accuracy (in-window items)", "mc_accuracy", true, EvalPoint::mcAccuracy),
+        DELTA_NLL("delta NLL (in-window items)", "delta_nll", true, EvalPoint::deltaNll),
+        DELTA_NLL_GAIN("delta NLL gain over step 0", "delta_nll_gain", true, EvalPoint::deltaNllGain),
+        MC_HARD_ACCURACY("MC accuracy (hard tier)", "mc_hard_accuracy", true, EvalPoint::mcHardAccuracy);
 
         private final String label;
         private final String column;
@@ -60,26 +69,60 @@ public final class CrossoverAnalysis {
         }
     }
 
-    /** The final points of one (model, objective, regulariser, U) over its seeds. */
-    public record Cell(String model, String objective, String regularizer, long uniqueTokens, double epochs,
-                       List<EvalPoint> finals) {
+    /** The final points of one (model, series, U) over its seeds. */
+    public record Cell(String model, String series, long uniqueTokens, double epochs, List<EvalPoint> finals) {
         public double mean(Metric metric) {
-            return finals.stream().mapToDouble(metric::of).average().orElse(Double.NaN);
+            return Stats.mean(values(metric));
         }
 
-        /** "ar", "ar+mask0.1" or "diffusion". */
-        public String series() {
-            return objective + (regularizer == null ? "" : "+" + regularizer);
+        /** The standard error of the mean over seeds (NaN with one seed). */
+        public double standardError(Metric metric) {
+            return Stats.standardError(values(metric));
+        }
+
+        public double[] values(Metric metric) {
+            return finals.stream().mapToDouble(metric::of).toArray();
+        }
+
+        /** The value of {@code seed}, or NaN when this cell has no run of it. */
+        public double valueOf(Metric metric, long seed) {
+            return finals.stream().filter(p -> p.seed() == seed).mapToDouble(metric::of).findFirst().orElse(Double.NaN);
+        }
+    }
+
+    /** Which objective is ahead at one U, judged seed by seed. */
+    public enum Verdict { DIFFUSION_EVERY_SEED, AR_EVERY_SEED, MIXED }
+
+    /**
+     * Diffusion against one AR series at one U, paired by seed.
+     *
+     * @param differences  per seed, diffusion - AR (raw, not sign-adjusted), in seed order
+     * @param mean         the mean of the differences
+     * @param standardError the standard error of that mean over seeds (NaN with one seed)
+     * @param diffusionAhead how many seeds have diffusion ahead (lower loss, or higher accuracy)
+     */
+    public record Comparison(String model, String arSeries, Metric metric, long uniqueTokens, double epochs,
+                             Map<Long, Double> differences, double mean, double standardError, int diffusionAhead) {
+
+        public int seeds() {
+            return differences.size();
+        }
+
+        public Verdict verdict() {
+            return diffusionAhead == seeds() ? Verdict.DIFFUSION_EVERY_SEED
+                    : diffusionAhead == 0 ? Verdict.AR_EVERY_SEED : Verdict.MIXED;
+        }
+
+        /** The mean difference signed so that positive means diffusion ahead. */
+        double lead() {
+            return metric.higherIsBetter() ? mean : -mean;
         }
     }
 
     /**
-     * Where diffusion overtakes one AR series.
+     * Where diffusion overtakes one AR series on one metric.
      *
-     * @param model        the model size
-     * @param arSeries     "ar" or "ar+&lt;regulariser&gt;"
-     * @param metric       the metric compared
-     * @param epochs       the interpolated crossover epochs; NaN when there is none inside the grid
+     * @param epochs       the interpolated crossover epochs; NaN when none holds in every seed inside the grid
      * @param description  one sentence for the report
      */
     public record Crossover(String model, String arSeries, Metric metric, double epochs, String description) {
@@ -88,23 +131,26 @@ public final class CrossoverAnalysis {
     private final SweepSpec spec;
     private final List<SweepRunner.FinishedRun> runs;
     private final List<Cell> cells;
+    private final McBaselines baselines;
 
-    public CrossoverAnalysis(SweepSpec spec, List<SweepRunner.FinishedRun> runs) {
+    /** @param baselines the MC set's rule-of-thumb accuracies, or null when not computed */
+    public CrossoverAnalysis(SweepSpec spec, List<SweepRunner.FinishedRun> runs, McBaselines baselines) {
         this.spec = spec;
         this.runs = List.copyOf(runs);
+        this.baselines = baselines;
         Map<String, List<EvalPoint>> byCell = new LinkedHashMap<>();
         Map<String, GridRun> first = new LinkedHashMap<>();
         for (SweepRunner.FinishedRun finished : runs) {
             GridRun run = finished.run();
-            String key = run.model().name() + "|" + run.objective() + "|" + run.regularizerName() + "|" + run.uniqueTokens();
+            String key = run.model().name() + "|" + seriesOf(run) + "|" + run.uniqueTokens();
             byCell.computeIfAbsent(key, k -> new ArrayList<>()).add(finished.last());
             first.putIfAbsent(key, run);
         }
         List<Cell> all = new ArrayList<>();
         for (Map.Entry<String, List<EvalPoint>> entry : byCell.entrySet()) {
             GridRun run = first.get(entry.getKey());
-            all.add(new Cell(run.model().name(), run.objective(), run.regularizerName(), run.uniqueTokens(),
-                    run.epochs(spec), List.copyOf(entry.getValue())));
+            all.add(new Cell(run.model().name(), seriesOf(run), run.uniqueTokens(), run.epochs(spec),
+                    List.copyOf(entry.getValue())));
         }
         all.sort(Comparator.comparing(Cell::model).thenComparing(Cell::series).thenComparingDouble(Cell::epochs));
         this.cells = List.copyOf(all);
@@ -118,6 +164,11 @@ public final class CrossoverAnalysis {
         return runs;
     }
 
+    /** The multiple-choice baselines, or null. */
+    public McBaselines baselines() {
+        return baselines;
+    }
+
     /** All cells, by model, series, then epochs ascending. */
     public List<Cell> cells() {
         return cells;
@@ -126,6 +177,12 @@ public final class CrossoverAnalysis {
     /** The cells of one model and series ("ar", "ar+reg", "diffusion"), epochs ascending. */
     public List<Cell> cells(String model, String series) {
         return cells.stream().filter(c -> c.model().equals(model) && c.series().equals(series)).toList();
+    }
+
+    /** The cell of one model, series and U, or null. */
+    public Cell cell(String model, String series, long uniqueTokens) {
+        return cells.stream().filter(c -> c.model().equals(model) && c.series().equals(series)
+                && c.uniqueTokens() == uniqueTokens).findFirst().orElse(null);
     }
 
     /** The series names present for {@code model}: plain AR first, then regularised AR, then diffusion. */
@@ -142,72 +199,90 @@ public final class CrossoverAnalysis {
                 && seriesOf(f.run()).equals(series) && f.run().uniqueTokens() == uniqueTokens).toList();
     }
 
+    /** Diffusion against {@code arSeries} at every U where both ran, epochs ascending, paired by seed. */
+    public List<Comparison> comparisons(String model, String arSeries, Metric metric) {
+        List<Comparison> found = new ArrayList<>();
+        for (Cell ar : cells(model, arSeries)) {
+            Cell diffusion = cell(model, "diffusion", ar.uniqueTokens());
+            if (diffusion == null) {
+                continue;
+            }
+            Map<Long, Double> differences = new LinkedHashMap<>();
+            int ahead = 0;
+            for (long seed : seeds()) {
+                double d = diffusion.valueOf(metric, seed) - ar.valueOf(metric, seed);
+                if (!Double.isNaN(d)) {
+                    differences.put(seed, d);
+                    ahead += (metric.higherIsBetter() ? d > 0 : d < 0) ? 1 : 0;
+                }
+            }
+            if (differences.isEmpty()) {
+                continue;
+            }
+            double[] values = differences.values().stream().mapToDouble(Double::doubleValue).toArray();
+            found.add(new Comparison(model, arSeries, metric, ar.uniqueTokens(), ar.epochs(), differences,
+                    Stats.mean(values), Stats.standardError(values), ahead));
+        }
+        return found;
+    }
+
     /** The crossover of diffusion against every AR series of every model, for {@code metric}. */
     public List<Crossover> crossovers(Metric metric) {
         List<Crossover> found = new ArrayList<>();
         for (SweepSpec.ModelSpec model : spec.models()) {
-            List<Cell> diffusion = cells(model.name(), "diffusion");
             for (String series : series(model.name())) {
-                if (!series.startsWith("ar") || diffusion.isEmpty()) {
-                    continue;
+                if (series.startsWith("ar")) {
+                    List<Comparison> comparisons = comparisons(model.name(), series, metric);
+                    if (comparisons.size() >= 2 || series.equals("ar")) {
+                        found.add(crossover(model.name(), series, metric, comparisons));
+                    }
                 }
-                found.add(crossover(model.name(), series, metric, cells(model.name(), series), diffusion));
             }
         }
         return found;
     }
 
-    private static Crossover crossover(String model, String arSeries, Metric metric, List<Cell> ar, List<Cell> diffusion) {
-        List<double[]> gaps = new ArrayList<>(); // (epochs, d) with d > 0: diffusion ahead
-        for (Cell a : ar) {
-            for (Cell d : diffusion) {
-                if (a.uniqueTokens() == d.uniqueTokens()) {
-                    double gap = d.mean(metric) - a.mean(metric);
-                    gaps.add(new double[] {a.epochs(), metric.higherIsBetter() ? gap : -gap});
-                }
-            }
-        }
-        gaps.sort(Comparator.comparingDouble(g -> g[0]));
-        StringBuilder list = new StringBuilder();
-        for (double[] gap : gaps) {
-            list.append(list.isEmpty() ? "" : ", ").append(number(gap[0])).append(" ep ")
-                    .append(String.format(Locale.ROOT, "%+.3f", metric.higherIsBetter() ? gap[1] : -gap[1]));
-        }
+    private Crossover crossover(String model, String arSeries, Metric metric, List<Comparison> comparisons) {
         String versus = "diffusion vs " + arSeries + " (" + model + ") on " + metric.label();
-        String tail = "; diffusion - AR by epochs: " + list;
-        if (gaps.isEmpty()) {
+        if (comparisons.isEmpty()) {
             return new Crossover(model, arSeries, metric, Double.NaN, versus + ": no common U");
         }
-        if (gaps.getFirst()[1] > 0) {
-            return new Crossover(model, arSeries, metric, Double.NaN, String.format(Locale.ROOT,
-                    "%s: diffusion is ahead already at %s epochs (no crossover inside the grid)%s%s", versus,
-                    number(gaps.getFirst()[0]), reversal(gaps, 0), tail));
+        StringBuilder list = new StringBuilder();
+        for (Comparison c : comparisons) {
+            list.append(list.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "%s ep %+.3f ± %.3f (%s)",
+                    number(c.epochs()), c.mean(), c.standardError(), verdictWords(c)));
         }
-        for (int i = 1; i < gaps.size(); i++) {
-            double[] before = gaps.get(i - 1);
-            double[] after = gaps.get(i);
-            if (before[1] <= 0 && after[1] > 0) {
-                double fraction = before[1] == after[1] ? 0 : before[1] / (before[1] - after[1]);
-                double epochs = Math.exp(Math.log(before[0]) + (Math.log(after[0]) - Math.log(before[0])) * fraction);
+        String tail = ". Diffusion - AR by epochs: " + list;
+        for (int i = 1; i < comparisons.size(); i++) {
+            Comparison before = comparisons.get(i - 1);
+            Comparison after = comparisons.get(i);
+            if (before.verdict() == Verdict.AR_EVERY_SEED && after.verdict() == Verdict.DIFFUSION_EVERY_SEED) {
+                double fraction = before.lead() / (before.lead() - after.lead());
+                double epochs = Math.exp(Math.log(before.epochs())
+                        + (Math.log(after.epochs()) - Math.log(before.epochs())) * fraction);
                 return new Crossover(model, arSeries, metric, epochs, String.format(Locale.ROOT,
-                        "%s: AR is ahead or level up to %s epochs, diffusion ahead from %s epochs;"
-                                + " crossover at about %s epochs (interpolated)%s%s", versus, number(before[0]),
-                        number(after[0]), number(epochs), reversal(gaps, i), tail));
+                        "%s: AR ahead in every seed at %s epochs, diffusion ahead in every seed at %s epochs;"
+                                + " crossover at about %s epochs (interpolated)%s", versus, number(before.epochs()),
+                        number(after.epochs()), number(epochs), tail));
             }
         }
-        return new Crossover(model, arSeries, metric, Double.NaN, String.format(Locale.ROOT,
-                "%s: AR is ahead or level at every U up to %s epochs (no crossover within the budget)%s", versus,
-                number(gaps.getLast()[0]), tail));
+        Comparison fewest = comparisons.getFirst();
+        String words = fewest.verdict() == Verdict.DIFFUSION_EVERY_SEED && comparisons.stream()
+                .allMatch(c -> c.verdict() == Verdict.DIFFUSION_EVERY_SEED)
+                ? "diffusion ahead in every seed at every U (no crossover inside the grid)"
+                : comparisons.stream().allMatch(c -> c.verdict() == Verdict.AR_EVERY_SEED)
+                ? "AR ahead in every seed at every U (no crossover within the budget)"
+                : "no crossover that holds in every seed";
+        return new Crossover(model, arSeries, metric, Double.NaN, versus + ": " + words + tail);
     }
 
-    /** ", but AR is ahead again at E epochs" when a later grid point than {@code from} reverses the lead. */
-    private static String reversal(List<double[]> gaps, int from) {
-        for (int i = from + 1; i < gaps.size(); i++) {
-            if (gaps.get(i)[1] <= 0) {
-                return ", but AR is ahead or level again at " + number(gaps.get(i)[0]) + " epochs";
-            }
-        }
-        return "";
+    /** "diffusion ahead in 3/3 seeds" and the like. */
+    static String verdictWords(Comparison c) {
+        return switch (c.verdict()) {
+            case DIFFUSION_EVERY_SEED -> "diffusion ahead in " + c.seeds() + "/" + c.seeds() + " seeds";
+            case AR_EVERY_SEED -> "AR ahead in " + c.seeds() + "/" + c.seeds() + " seeds";
+            case MIXED -> "diffusion ahead in " + c.diffusionAhead() + "/" + c.seeds() + " seeds";
+        };
     }
 
     /** {@code x} to 3 significant digits without trailing zeros: 3.0 -> "3", 12.5 -> "12.5", 2.828 -> "2.83". */
@@ -221,7 +296,7 @@ public final class CrossoverAnalysis {
         return run.objective() + (run.regularizer() == null ? "" : "+" + run.regularizer().name());
     }
 
-    /** Wall seconds of all finished runs of {@code seed}. */
+    /** Wall seconds of all finished runs of {@code seed} (runs trained side by side overlap in time). */
     public double seconds(long seed) {
         return runs.stream().filter(f -> f.run().seed() == seed).mapToDouble(SweepRunner.FinishedRun::seconds).sum();
     }
@@ -229,5 +304,32 @@ public final class CrossoverAnalysis {
     /** The seeds with finished runs, in spec order. */
     public List<Long> seeds() {
         return spec.seeds().stream().filter(s -> runs.stream().anyMatch(f -> Objects.equals(f.run().seed(), s))).toList();
+    }
+
+    /** Means and standard errors over seeds. */
+    static final class Stats {
+        private Stats() {
+        }
+
+        static double mean(double[] values) {
+            double sum = 0;
+            for (double v : values) {
+                sum += v;
+            }
+            return values.length == 0 ? Double.NaN : sum / values.length;
+        }
+
+        /** sd / sqrt(n) with the unbiased sd; NaN for fewer than two values. */
+        static double standardError(double[] values) {
+            if (values.length < 2) {
+                return Double.NaN;
+            }
+            double mean = mean(values);
+            double squares = 0;
+            for (double v : values) {
+                squares += (v - mean) * (v - mean);
+            }
+            return Math.sqrt(squares / (values.length - 1) / values.length);
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.dlm4j.eval.McBaselines;
 import org.dlm4j.train.AtomicFiles;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -25,23 +26,28 @@ import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.CombinedRangeXYPlot;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
  * The sweep's three PNG plots (JFreeChart, drawn headless), for the first model size and plain runs
  * unless said otherwise; curves are means over seeds at each step:
  * <ol>
- *   <li>{@value #CURVES}: validation loss vs training tokens, one line per U, AR and diffusion side
- *       by side on one loss axis (AR exact NLL, diffusion its bound: not like-for-like).</li>
- *   <li>{@value #CROSSOVER}: final MC accuracy and delta NLL vs epochs (log axis) for every series of
- *       every model (means as lines, single seeds as faint dots), the crossovers marked.</li>
- *   <li>{@value #OVERFITTING}: validation loss and delta NLL over training for the fewest and the most
- *       epochs, both objectives: does a rising validation loss go with a falling delta NLL?</li>
+ *   <li>{@value #CROSSOVER}: final validation NLL (exact for both objectives, like for like) and MC
+ *       accuracy vs epochs (log axis) for every series of every model: means with error bars of one
+ *       standard error over seeds, single seeds as faint dots, and a crossover marked only where it
+ *       holds in every seed ({@link CrossoverAnalysis}).</li>
+ *   <li>{@value #CURVES}: validation NLL vs training tokens, one line per U, AR and diffusion side by side
+ *       on one axis; the diffusion panel adds its bound, dashed.</li>
+ *   <li>{@value #OVERFITTING}: validation NLL, delta NLL gain and MC accuracy over training for the fewest
+ *       and the most epochs, both objectives: does a rising validation NLL go with a falling delta NLL?</li>
  * </ol>
  */
 public final class SweepPlots {
@@ -57,6 +63,9 @@ public final class SweepPlots {
     private static final Color[] MORE = {new Color(0xFF, 0x7F, 0x0E), new Color(0x2C, 0xA0, 0x2C),
         new Color(0x94, 0x67, 0xBD), new Color(0x8C, 0x56, 0x4B), new Color(0xE3, 0x77, 0xC2)};
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 18);
+    private static final Stroke SOLID = new BasicStroke(2.5f);
+    private static final Stroke DASHED = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+            new float[] {8f, 5f}, 0f);
 
     private SweepPlots() {
     }
@@ -64,9 +73,15 @@ public final class SweepPlots {
     /** Writes the three PNGs into {@code dir}. */
     public static void write(Path dir, CrossoverAnalysis analysis) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        save(dir.resolve(CURVES), curves(analysis));
         save(dir.resolve(CROSSOVER), crossover(analysis));
+        save(dir.resolve(CURVES), curves(analysis));
         save(dir.resolve(OVERFITTING), overfitting(analysis));
+    }
+
+    /** Writes only the crossover plot, to {@code file} (for a document). */
+    public static void writeCrossover(Path file, CrossoverAnalysis analysis) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        save(file, crossover(analysis));
     }
 
     private static void save(Path file, JFreeChart chart) throws IOException {
@@ -76,7 +91,7 @@ public final class SweepPlots {
     static JFreeChart curves(CrossoverAnalysis analysis) {
         SweepSpec spec = analysis.spec();
         String model = spec.models().getFirst().name();
-        NumberAxis loss = new NumberAxis("validation loss (nats/token)");
+        NumberAxis loss = new NumberAxis("validation NLL (nats/token)");
         loss.setAutoRangeIncludesZero(false);
         CombinedRangeXYPlot plot = new CombinedRangeXYPlot(loss);
         List<Long> us = spec.uniqueTokens().stream().sorted().toList();
@@ -85,23 +100,30 @@ public final class SweepPlots {
                 continue;
             }
             XYSeriesCollection data = new XYSeriesCollection();
-            for (long u : us) {
-                XYSeries series = meanCurve(analysis.runs(model, objective, u), CrossoverAnalysis.Metric.VAL_LOSS,
-                        String.format(Locale.ROOT, "%s U=%s (%s ep)", objective, tokens(u),
-                                CrossoverAnalysis.number((double) spec.totalTokens() / u)));
-                if (series.getItemCount() > 0) {
-                    data.addSeries(series);
+            List<Boolean> dashed = new ArrayList<>();
+            for (CrossoverAnalysis.Metric metric : objective.equals("ar") ? List.of(CrossoverAnalysis.Metric.VAL_NLL)
+                    : List.of(CrossoverAnalysis.Metric.VAL_NLL, CrossoverAnalysis.Metric.VAL_BOUND)) {
+                for (long u : us) {
+                    XYSeries series = meanCurve(analysis.runs(model, objective, u), metric,
+                            String.format(Locale.ROOT, "%s%s U=%s (%s ep)", objective,
+                                    metric == CrossoverAnalysis.Metric.VAL_BOUND ? " bound" : "", tokens(u),
+                                    CrossoverAnalysis.number((double) spec.totalTokens() / u)));
+                    if (series.getItemCount() > 0) {
+                        data.addSeries(series);
+                        dashed.add(metric == CrossoverAnalysis.Metric.VAL_BOUND);
+                    }
                 }
             }
             XYLineAndShapeRenderer renderer = renderer();
             for (int i = 0; i < data.getSeriesCount(); i++) {
-                renderer.setSeriesPaint(i, shade(objective.equals("ar") ? AR : DIFFUSION, i, data.getSeriesCount()));
+                renderer.setSeriesPaint(i, shade(objective.equals("ar") ? AR : DIFFUSION, i % us.size(), us.size()));
+                renderer.setSeriesStroke(i, dashed.get(i) ? DASHED : SOLID);
             }
-            NumberAxis x = new NumberAxis((objective.equals("ar") ? "AR (exact NLL)" : "diffusion (bound)")
-                    + ": training tokens");
+            NumberAxis x = new NumberAxis((objective.equals("ar") ? "AR (exact NLL)"
+                    : "diffusion (exact NLL by the chain rule; dashed: its bound)") + ": training tokens");
             plot.add(new XYPlot(data, x, null, renderer), 1);
         }
-        return chart(plot, "Validation loss vs training tokens at M = " + tokens(spec.totalTokens())
+        return chart(plot, "Validation NLL vs training tokens at M = " + tokens(spec.totalTokens())
                 + " (" + model + ", mean of " + analysis.seeds().size() + " seed(s))");
     }
 
@@ -114,9 +136,9 @@ public final class SweepPlots {
         epochs.setNumberFormatOverride(new DecimalFormat("0.##")); // label the value (1, 2, 4, ...), not 2^k
         epochs.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochs);
-        for (CrossoverAnalysis.Metric metric : List.of(CrossoverAnalysis.Metric.MC_ACCURACY,
-                CrossoverAnalysis.Metric.DELTA_NLL)) {
-            XYSeriesCollection means = new XYSeriesCollection();
+        for (CrossoverAnalysis.Metric metric : List.of(CrossoverAnalysis.Metric.VAL_NLL,
+                CrossoverAnalysis.Metric.MC_ACCURACY)) {
+            YIntervalSeriesCollection means = new YIntervalSeriesCollection();
             XYSeriesCollection seeds = new XYSeriesCollection();
             List<Paint> paints = new ArrayList<>();
             List<Stroke> strokes = new ArrayList<>();
@@ -125,10 +147,13 @@ public final class SweepPlots {
                 String model = spec.models().get(m).name();
                 for (String series : analysis.series(model)) {
                     String label = series + (spec.models().size() > 1 ? " (" + model + ")" : "");
-                    XYSeries mean = new XYSeries(label, true, true);
+                    YIntervalSeries mean = new YIntervalSeries(label, true, true);
                     XYSeries single = new XYSeries(label + " seeds", false, true);
                     for (CrossoverAnalysis.Cell cell : analysis.cells(model, series)) {
-                        mean.add(cell.epochs(), cell.mean(metric));
+                        double value = cell.mean(metric);
+                        double error = cell.standardError(metric);
+                        error = Double.isNaN(error) ? 0 : error;
+                        mean.add(cell.epochs(), value, value - error, value + error);
                         for (EvalPoint point : cell.finals()) {
                             single.add(cell.epochs(), metric.of(point));
                         }
@@ -137,14 +162,18 @@ public final class SweepPlots {
                     seeds.addSeries(single);
                     paints.add(series.equals("ar") ? AR : series.equals("diffusion") ? DIFFUSION
                             : MORE[extra++ % MORE.length]);
-                    strokes.add(m == 0 ? new BasicStroke(2.5f) : new BasicStroke(2.5f, BasicStroke.CAP_BUTT,
-                            BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f));
+                    strokes.add(m == 0 ? SOLID : DASHED);
                 }
             }
             NumberAxis y = new NumberAxis("final " + metric.label());
             y.setAutoRangeIncludesZero(false);
-            XYPlot sub = new XYPlot(means, null, y, renderer());
-            XYLineAndShapeRenderer meanRenderer = (XYLineAndShapeRenderer) sub.getRenderer();
+            XYErrorRenderer meanRenderer = new XYErrorRenderer();
+            meanRenderer.setDefaultLinesVisible(true);
+            meanRenderer.setDrawXError(false);
+            meanRenderer.setCapLength(8);
+            meanRenderer.setErrorStroke(new BasicStroke(1.5f));
+            meanRenderer.setAutoPopulateSeriesStroke(false);
+            XYPlot sub = new XYPlot(means, null, y, meanRenderer);
             XYLineAndShapeRenderer seedRenderer = new XYLineAndShapeRenderer(false, true);
             boolean legend = plot.getSubplots().isEmpty(); // one legend entry per series, from the first panel
             for (int i = 0; i < paints.size(); i++) {
@@ -157,13 +186,12 @@ public final class SweepPlots {
             }
             sub.setDataset(1, seeds);
             sub.setRenderer(1, seedRenderer);
-            if (metric == CrossoverAnalysis.Metric.MC_ACCURACY && !analysis.runs().isEmpty()) {
-                ValueMarker chance = new ValueMarker(1.0 / 4);
-                chance.setPaint(Color.GRAY);
-                chance.setLabel("chance (4 endings)");
-                chance.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
-                chance.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
-                sub.addRangeMarker(chance);
+            if (metric == CrossoverAnalysis.Metric.MC_ACCURACY) {
+                McBaselines baselines = analysis.baselines();
+                sub.addRangeMarker(line(baselines == null ? 0.25 : baselines.chance(), "chance", Color.GRAY));
+                if (baselines != null) {
+                    sub.addRangeMarker(line(baselines.recency(), "most recently mentioned place", Color.DARK_GRAY));
+                }
             }
             for (CrossoverAnalysis.Crossover crossover : analysis.crossovers(metric)) {
                 if (Double.isFinite(crossover.epochs()) && crossover.arSeries().equals("ar")) {
@@ -171,7 +199,7 @@ public final class SweepPlots {
                     marker.setPaint(Color.BLACK);
                     marker.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                             new float[] {4f, 4f}, 0f));
-                    marker.setLabel(String.format(Locale.ROOT, "first crossing%s ~%s ep",
+                    marker.setLabel(String.format(Locale.ROOT, "crossover (every seed)%s ~%s ep",
                             spec.models().size() > 1 ? " " + crossover.model() : "", CrossoverAnalysis.number(crossover.epochs())));
                     marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
                     marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
@@ -181,8 +209,18 @@ public final class SweepPlots {
             }
             plot.add(sub, 1);
         }
-        return chart(plot, "Final MC accuracy and delta NLL vs epochs at M = " + tokens(spec.totalTokens())
-                + " (lines: mean of " + analysis.seeds().size() + " seed(s); dots: single seeds)");
+        return chart(plot, "Final validation NLL (exact) and MC accuracy vs epochs at M = " + tokens(spec.totalTokens())
+                + " (mean ± SE of " + analysis.seeds().size() + " seed(s); dots: single seeds)");
+    }
+
+    /** A horizontal line across a panel, labelled at its right end. */
+    private static ValueMarker line(double value, String label, Color color) {
+        ValueMarker marker = new ValueMarker(value);
+        marker.setPaint(color);
+        marker.setLabel(String.format(Locale.ROOT, "%s %.2f", label, value));
+        marker.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
+        marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+        return marker;
     }
 
     static JFreeChart overfitting(CrossoverAnalysis analysis) {
@@ -191,8 +229,8 @@ public final class SweepPlots {
         long fewest = spec.uniqueTokens().stream().mapToLong(Long::longValue).max().orElseThrow();
         long most = spec.uniqueTokens().stream().mapToLong(Long::longValue).min().orElseThrow();
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("training tokens"));
-        for (CrossoverAnalysis.Metric metric : List.of(CrossoverAnalysis.Metric.VAL_LOSS,
-                CrossoverAnalysis.Metric.DELTA_NLL)) {
+        for (CrossoverAnalysis.Metric metric : List.of(CrossoverAnalysis.Metric.VAL_NLL,
+                CrossoverAnalysis.Metric.DELTA_NLL_GAIN, CrossoverAnalysis.Metric.MC_ACCURACY)) {
             XYSeriesCollection data = new XYSeriesCollection();
             List<Paint> paints = new ArrayList<>();
             List<Boolean> dashed = new ArrayList<>();
@@ -208,28 +246,29 @@ public final class SweepPlots {
                     }
                 }
             }
-            NumberAxis y = new NumberAxis(metric == CrossoverAnalysis.Metric.VAL_LOSS
-                    ? "validation loss" : "delta NLL (wrong - correct)");
+            NumberAxis y = new NumberAxis(metric.label());
             y.setAutoRangeIncludesZero(false);
             XYLineAndShapeRenderer renderer = renderer();
-            boolean legend = plot.getSubplots().isEmpty(); // the second panel repeats the first one's series
+            boolean legend = plot.getSubplots().isEmpty(); // the other panels repeat the first one's series
             for (int i = 0; i < paints.size(); i++) {
                 renderer.setSeriesVisibleInLegend(i, legend);
                 renderer.setSeriesPaint(i, paints.get(i));
-                renderer.setSeriesStroke(i, dashed.get(i) ? new BasicStroke(2f, BasicStroke.CAP_BUTT,
-                        BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f) : new BasicStroke(2.5f));
+                renderer.setSeriesStroke(i, dashed.get(i) ? DASHED : SOLID);
             }
             plot.add(new XYPlot(data, null, y, renderer), 1);
         }
-        return chart(plot, "Over training: validation loss and delta NLL, most epochs (solid) and fewest (dashed)"
-                + " (" + model + ")");
+        return chart(plot, "Over training: validation NLL, delta NLL gain and MC accuracy, most epochs (solid) and"
+                + " fewest (dashed) (" + model + ")");
     }
 
-    /** The mean over runs (seeds) of {@code metric} at each step, against training tokens. */
+    /** The mean over runs (seeds) of {@code metric} at each step, against training tokens (NaN values skipped). */
     private static XYSeries meanCurve(List<SweepRunner.FinishedRun> runs, CrossoverAnalysis.Metric metric, String key) {
         Map<Long, double[]> byTokens = new TreeMap<>();
         for (SweepRunner.FinishedRun run : runs) {
             for (EvalPoint point : run.points()) {
+                if (Double.isNaN(metric.of(point))) {
+                    continue;
+                }
                 double[] sum = byTokens.computeIfAbsent(point.tokens(), t -> new double[2]);
                 sum[0] += metric.of(point);
                 sum[1]++;

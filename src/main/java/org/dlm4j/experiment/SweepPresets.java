@@ -46,42 +46,49 @@ public final class SweepPresets {
     }
 
     static SweepSpec tiny() {
-        // C 64, 2 layers, 4 heads, rotary positions (137k parameters with the byte vocabulary) at T 128: twice the
-        // model preset "tiny"'s window, so that a multiple-choice context keeps its last two or three sentences.
+        // C 64, 2 layers, 4 heads, rotary positions (137k parameters with the byte vocabulary) at T 128, the
+        // window the in-window multiple-choice items are built for.
         var model = new SweepSpec.ModelSpec("tiny", 128, 64, 2, 4, 4, "rope");
-        return new SweepSpec("tiny", "tiny-data/bytes", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
-                List.of(8_192L, 32_768L, 131_072L, 512_000L), // 512, 128, 32 and 8.2 epochs (512,000: all of train.bin)
-                4_194_304L,                                 // M: 1,024 steps of 32 x 128 tokens
-                List.of(model), List.of(),
+        return new SweepSpec("tiny", "tiny-data/bytes", "tiny-data/mc-val.jsonl", "tiny-data/mc-hard.jsonl",
+                List.of("ar", "diffusion"),
+                List.of(8_192L, 65_536L, TINY_TRAIN_TOKENS), // 1,536, 192 and 12.6 epochs (the last: all of train.bin)
+                12_582_912L,                              // M: 3,072 steps of 32 x 128 tokens, about 92 tokens per parameter
+                List.of(model),
+                List.of(new SweepSpec.RegularizerSpec("mask0.1-drop0.1", 0.1, 0.1, List.of(8_192L))), // the paper's AR control
                 32,        // B
-                3e-3,      // peak lr, as the train preset tiny
+                3e-3,      // peak lr
                 3e-4,      // min lr
                 20,        // warm-up steps
                 0.1,       // weight decay
                 4,         // evaluation points after step 0
-                8,         // validation batches (32,768 tokens)
-                200,       // MC items per evaluation (the first 200 of 300: the chain rule costs ~20 passes per ending)
-                2,         // K: unused with the chain rule
-                "chain-rule", // diffusion endings scored exactly: a K = 2 bound's noise moved delta NLL by +-0.6 nats
+                8,         // the trainer's validation batches (val_loss)
+                64,        // validation windows: 8,128 tokens scored exactly by both objectives
+                16,        // K of the diffusion bound
+                0,         // every multiple-choice item
+                2,         // K of a diffusion MC bound: unused with the chain rule
+                "chain-rule", // diffusion endings scored exactly, like for like with AR
                 List.of(1L, 2L, 3L));
     }
 
+    /** The tokens of tiny-data/bytes/train.bin: the tiny preset's largest U is all of it. */
+    static final long TINY_TRAIN_TOKENS = 997_487L;
+
     static SweepSpec small() {
-        // tiny's grid with a second, 2x wider and 2x deeper model, and AR input masking as a regulariser.
+        // tiny's grid with a second, 2x wider and 2x deeper model.
         var narrow = new SweepSpec.ModelSpec("c64", 128, 64, 2, 4, 4, "rope");
         var wide = new SweepSpec.ModelSpec("c128", 128, 128, 4, 4, 4, "rope");
-        return new SweepSpec("small", "tiny-data/bytes", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
-                List.of(8_192L, 32_768L, 131_072L, 512_000L), 4_194_304L, // 512 to 8.2 epochs; 1,024 steps of 32 x 128
-                List.of(narrow, wide), List.of(new SweepSpec.RegularizerSpec("mask0.1", 0.1, 0)),
-                32, 3e-3, 3e-4, 20, 0.1, 4, 8, 300, 2, "chain-rule", List.of(1L, 2L, 3L));
+        return new SweepSpec("small", "tiny-data/bytes", "tiny-data/mc-val.jsonl", "tiny-data/mc-hard.jsonl",
+                List.of("ar", "diffusion"), List.of(8_192L, 65_536L, TINY_TRAIN_TOKENS), 12_582_912L,
+                List.of(narrow, wide), List.of(new SweepSpec.RegularizerSpec("mask0.1-drop0.1", 0.1, 0.1, List.of(8_192L))),
+                32, 3e-3, 3e-4, 20, 0.1, 4, 8, 64, 16, 0, 2, "chain-rule", List.of(1L, 2L, 3L));
     }
 
     static SweepSpec gpu() {
         var m30 = new SweepSpec.ModelSpec("gpt-30m", 256, 384, 6, 6, 4, "rope");
         var m60 = new SweepSpec.ModelSpec("gpt-60m", 256, 512, 8, 8, 4, "rope");
-        return new SweepSpec("gpu", "data/gpt2", "tiny-data/mc-val.jsonl", List.of("ar", "diffusion"),
+        return new SweepSpec("gpu", "data/gpt2", "tiny-data/mc-val.jsonl", null, List.of("ar", "diffusion"),
                 List.of(1L << 20, 4L << 20, 16L << 20, 64L << 20), 98_304_000L, // 94 to 1.5 epochs; 6000 steps of 64 x 256
-                List.of(m30, m60), List.of(new SweepSpec.RegularizerSpec("mask0.1", 0.1, 0)),
-                64, 6e-4, 6e-5, 200, 0.1, 12, 20, 300, 8, "chain-rule", List.of(1L, 2L, 3L));
+                List.of(m30, m60), List.of(new SweepSpec.RegularizerSpec("mask0.1", 0.1, 0, List.of(1L << 20))),
+                64, 6e-4, 6e-5, 200, 0.1, 12, 20, 64, 16, 300, 8, "chain-rule", List.of(1L, 2L, 3L));
     }
 }

@@ -6,20 +6,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.dlm4j.data.MultipleChoice;
 import org.dlm4j.data.PreparedDataset;
-import org.dlm4j.data.Tokenizer;
-import org.dlm4j.eval.Estimator;
-import org.dlm4j.eval.McOptions;
-import org.dlm4j.eval.McResult;
-import org.dlm4j.eval.MultipleChoiceEvaluator;
+import org.dlm4j.eval.McBaselines;
 import org.dlm4j.objective.Objective;
 import org.dlm4j.objective.Objectives;
 import org.dlm4j.train.AtomicFiles;
@@ -34,16 +33,19 @@ import org.dlm4j.train.Trainer;
  * <pre>
  *   DIR/sweep.json                 the spec ({@link SweepManifest})
  *   DIR/runs/&lt;run&gt;/               the {@link Trainer}'s folder (config.json, metrics.jsonl, checkpoint/)
- *   DIR/runs/&lt;run&gt;/evals.jsonl     one line per evaluation point: step, tokens, val_loss, mc_accuracy,
- *                                  delta_nll, seconds (wall time of the run so far)
+ *   DIR/runs/&lt;run&gt;/evals.jsonl     one line per evaluation point: step, tokens, the measured columns of
+ *                                  {@link EvalPoint}, seconds (wall time of the run so far)
  *   DIR/runs/&lt;run&gt;/done.json       written last, when the run is complete
  *   DIR/results.jsonl, results.csv every point of every finished run ({@link ResultsTable})
+ *   DIR/report.md, *.png           once every run of the folder's grid is finished ({@link SweepReport})
  * </pre>
  * Evaluation points: step 0 and every ceil(steps / eval_points) steps up to the end. At each the
- * trainer has just validated and written a checkpoint; this class adds the validation loss (the
- * trainer's fixed-noise number) and multiple-choice accuracy and delta NLL (diffusion: the paper
- * spec's mc_estimator: exact by the chain rule, or a bound with K = mc_samples draws from a fixed seed;
- * AR: exact).
+ * trainer has just validated and written a checkpoint; this class adds what {@link PointEvaluator}
+ * measures.
+ *
+ * <p>Jobs: {@code jobs} runs train at once, each on its own thread (two small runs on two cores
+ * use them better than one run split across both). Every run's numbers are the same whatever the
+ * number of jobs and threads.
  *
  * <p>Resuming: a run with done.json is skipped and never touched. A run with a checkpoint resumes
  * from it bit for bit (see {@link Trainer}); its evals.jsonl keeps the points up to the checkpoint
@@ -55,13 +57,11 @@ public final class SweepRunner {
     public static final String RUNS_FOLDER = "runs";
     public static final String EVALS_FILE = "evals.jsonl";
     public static final String DONE_FILE = "done.json";
-    /** Seeds the diffusion bound's mask draws in the multiple-choice evaluation, the same at every point. */
-    public static final long MC_SEED = 0x3C_5EEDL;
 
     /** Decides after each recorded evaluation point whether the sweep stops there (tests, --max-runs). */
     @FunctionalInterface
     public interface StopRule {
-        /** @param finished whether {@code run} has just completed (its last point) */
+        /** @param finished whether {@code run} has just completed (its last point); called from the run's thread */
         boolean stopAfter(GridRun run, long step, boolean finished);
 
         StopRule NEVER = (run, step, finished) -> false;
@@ -84,11 +84,22 @@ public final class SweepRunner {
     private final SweepSpec requested;
     private final Path out;
     private final PrintWriter log;
+    private final int jobs;
 
+    /** A runner that trains one run at a time. */
     public SweepRunner(SweepSpec spec, Path out, PrintWriter log) {
+        this(spec, out, log, 1);
+    }
+
+    /** A runner that trains up to {@code jobs} runs at once. */
+    public SweepRunner(SweepSpec spec, Path out, PrintWriter log, int jobs) {
+        if (jobs <= 0) {
+            throw new IllegalArgumentException("jobs must be positive, got " + jobs);
+        }
         this.requested = spec;
         this.out = out;
         this.log = log;
+        this.jobs = jobs;
     }
 
     /**
@@ -108,29 +119,35 @@ public final class SweepRunner {
                             + " tokens of " + data.train().path());
                 }
             }
-            List<MultipleChoice> items = MultipleChoice.readJsonl(Path.of(requested.mcFile()));
-            if (requested.mcItems() > 0 && requested.mcItems() < items.size()) {
-                items = items.subList(0, requested.mcItems());
+            int longest = requested.models().stream().mapToInt(SweepSpec.ModelSpec::contextLength).max().orElseThrow();
+            long validationTokens = (long) requested.valWindows() * longest;
+            if (validationTokens > data.val().length()) {
+                throw new IllegalArgumentException("val_windows " + requested.valWindows() + " x T " + longest + " = "
+                        + validationTokens + " tokens exceed the " + data.val().length() + " of " + data.val().path());
             }
+            int[] validation = new int[Math.toIntExact(validationTokens)];
+            data.val().read(0, validation);
+            List<MultipleChoice> items = items(requested.mcFile());
+            List<MultipleChoice> hardItems = requested.mcHardFile() == null ? List.of() : items(requested.mcHardFile());
+            PointEvaluator evaluator = new PointEvaluator(requested, validation, items, hardItems, data.tokenizer());
+
             SweepSpec recorded = SweepManifest.claim(out, requested);
-            int trained = 0;
-            int skipped = 0;
             List<GridRun> mine = requested.runs();
+            List<Integer> pending = new ArrayList<>();
             for (int i = 0; i < mine.size(); i++) {
-                GridRun run = mine.get(i);
-                Path dir = runFolder(run);
-                if (Files.isRegularFile(dir.resolve(DONE_FILE))) {
-                    skipped++;
-                    log.printf(Locale.ROOT, "[%d/%d] %s: finished earlier, skipped%n", i + 1, mine.size(), run.name());
-                    log.flush();
-                    continue;
+                if (Files.isRegularFile(runFolder(mine.get(i)).resolve(DONE_FILE))) {
+                    log.printf(Locale.ROOT, "[%d/%d] %s: finished earlier, skipped%n", i + 1, mine.size(),
+                            mine.get(i).name());
+                } else {
+                    pending.add(i);
                 }
-                boolean finished = train(run, data, items, stop, "[" + (i + 1) + "/" + mine.size() + "] ");
-                trained++;
-                ResultsTable.write(out, finishedRuns(recorded).stream().flatMap(f -> f.points().stream()).toList());
-                if (!finished || stop.stopAfter(run, requested.steps(run.model()), true)) {
-                    return stopped(recorded, trained, skipped);
-                }
+            }
+            log.flush();
+            int trained = trainAll(mine, pending, data, evaluator, recorded, stop);
+            if (trained < 0) {
+                log.println("stopped; run the same command again to continue");
+                log.flush();
+                return new Outcome(false, -trained - 1, mine.size() - pending.size(), recorded, finishedRuns(recorded));
             }
             // Another process may have added seeds to the manifest while these runs trained: re-read it,
             // or the last process to finish would write a report without the seeds claimed after it started.
@@ -139,7 +156,9 @@ public final class SweepRunner {
             ResultsTable.write(out, finished.stream().flatMap(f -> f.points().stream()).toList());
             boolean complete = finished.size() == recorded.runs().size();
             if (complete) {
-                CrossoverAnalysis analysis = new CrossoverAnalysis(recorded, finished);
+                int window = recorded.models().getFirst().contextLength();
+                CrossoverAnalysis analysis = new CrossoverAnalysis(recorded, finished,
+                        McBaselines.score(items, data.tokenizer(), window, data.train()));
                 SweepPlots.write(out, analysis);
                 SweepReport.write(out, analysis);
                 log.println("wrote " + out.resolve(SweepReport.FILE));
@@ -149,14 +168,77 @@ public final class SweepRunner {
                         recorded.seeds());
             }
             log.flush();
-            return new Outcome(complete, trained, skipped, recorded, finished);
+            return new Outcome(complete, trained, mine.size() - pending.size(), recorded, finished);
         }
     }
 
-    private Outcome stopped(SweepSpec recorded, int trained, int skipped) throws IOException {
-        log.println("stopped; run the same command again to continue");
-        log.flush();
-        return new Outcome(false, trained, skipped, recorded, finishedRuns(recorded));
+    /**
+     * Trains the pending runs with {@code jobs} workers, each taking the next run in grid order.
+     *
+     * @return how many runs were trained (to their end, or until the sweep stopped), or -(that + 1) when it
+     *         stopped early
+     */
+    private int trainAll(List<GridRun> mine, List<Integer> pending, PreparedDataset data, PointEvaluator evaluator,
+                         SweepSpec recorded, StopRule stop) throws IOException {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger trained = new AtomicInteger();
+        AtomicBoolean stopping = new AtomicBoolean();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        Runnable worker = () -> {
+            while (!stopping.get()) {
+                int k = next.getAndIncrement();
+                if (k >= pending.size()) {
+                    return;
+                }
+                int i = pending.get(k);
+                GridRun run = mine.get(i);
+                try {
+                    String label = "[" + (i + 1) + "/" + mine.size() + "] ";
+                    StopRule early = (r, step, finished) -> stopping.get() || stop.stopAfter(r, step, finished);
+                    boolean finished = train(run, data, evaluator, early, label);
+                    trained.incrementAndGet();
+                    if (finished) {
+                        writeTables(recorded);
+                    }
+                    if (!finished || stop.stopAfter(run, requested.steps(run.model()), true)) {
+                        stopping.set(true);
+                    }
+                } catch (IOException | RuntimeException | Error e) {
+                    failures.add(e);
+                    stopping.set(true);
+                }
+            }
+        };
+        List<Thread> helpers = new ArrayList<>();
+        for (int j = 1; j < Math.min(jobs, pending.size()); j++) {
+            Thread thread = new Thread(worker, "sweep-job-" + j);
+            thread.start();
+            helpers.add(thread);
+        }
+        worker.run();
+        for (Thread thread : helpers) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the sweep's jobs", e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            Throwable first = failures.getFirst();
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            switch (first) {
+                case IOException e -> throw e;
+                case RuntimeException e -> throw e;
+                case Error e -> throw e;
+                default -> throw new IllegalStateException(first);
+            }
+        }
+        return stopping.get() ? -trained.get() - 1 : trained.get();
+    }
+
+    private synchronized void writeTables(SweepSpec recorded) throws IOException {
+        ResultsTable.write(out, finishedRuns(recorded).stream().flatMap(f -> f.points().stream()).toList());
     }
 
     /** The folder of {@code run}. */
@@ -165,7 +247,7 @@ public final class SweepRunner {
     }
 
     /** Trains {@code run} to its end (true) or until {@code stop} says so (false). */
-    private boolean train(GridRun run, PreparedDataset data, List<MultipleChoice> items, StopRule stop, String label)
+    private boolean train(GridRun run, PreparedDataset data, PointEvaluator evaluator, StopRule stop, String label)
             throws IOException {
         Path dir = runFolder(run);
         TrainConfig config = run.trainConfig(requested, data.meta().vocabSize(), data.meta().maskId());
@@ -179,41 +261,41 @@ public final class SweepRunner {
             if (!kept.isEmpty() && kept.getLast().get("seconds") instanceof Number seconds) {
                 secondsBefore = seconds.doubleValue();
             }
-            log.printf(Locale.ROOT, "%s%s: resuming at step %d of %d%n", label, run.name(), trainer.step(), config.steps());
+            say("%s%s: resuming at step %d of %d", label, run.name(), trainer.step(), config.steps());
         } else {
             deleteTree(dir);
             trainer = Trainer.create(config, data, dir, Progress.silent());
-            log.printf(Locale.ROOT, "%s%s: %,d parameters, %d steps, U=%,d, %.1f epochs%n", label, run.name(),
+            say("%s%s: %,d parameters, %d steps, U=%,d, %.1f epochs", label, run.name(),
                     trainer.model().numParameters(), config.steps(), run.uniqueTokens(), run.epochs(requested));
         }
-        log.flush();
         Objective objective = Objectives.create(trainer.config().objective(), trainer.config().objectiveOptions());
-        Tokenizer tokenizer = data.tokenizer();
-        Estimator mcEstimator = trainer.config().objective().equals("ar") ? null : requested.diffusionMcEstimator();
-        McOptions mcOptions = new McOptions(mcEstimator, requested.mcSamples(), false, MC_SEED);
         long interval = run.evalInterval(requested);
         long steps = config.steps();
         long started = System.nanoTime();
         try (MetricsLog pointsLog = MetricsLog.open(evals)) {
-            long last = lastStep(evals);
+            List<Map<String, Object>> earlier = MetricsLog.read(evals);
+            long last = earlier.isEmpty() ? -1 : ((Number) earlier.getLast().get("step")).longValue();
+            double startDeltaNll = earlier.isEmpty() ? Double.NaN : ((Number) earlier.getFirst().get("delta_nll")).doubleValue();
             while (true) {
                 long step = trainer.step();
                 if (step > last) {
                     double valLoss = trainer.validationLoss();
-                    McResult mc = MultipleChoiceEvaluator.evaluate(trainer.model(), objective, items, tokenizer, mcOptions);
+                    Map<String, Double> measured = evaluator.evaluate(trainer.model(), objective);
+                    if (step == 0) {
+                        startDeltaNll = measured.get("delta_nll");
+                    }
                     double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
                     Map<String, Object> line = new LinkedHashMap<>();
                     line.put("step", step);
                     line.put("tokens", step * config.batchSize() * config.contextLength());
                     line.put("val_loss", valLoss);
-                    line.put("mc_accuracy", mc.accuracy());
-                    line.put("delta_nll", mc.deltaNll());
+                    measured.forEach((key, value) -> line.put(key, Double.isNaN(value) ? null : value));
+                    line.put("delta_nll_gain", measured.get("delta_nll") - startDeltaNll);
                     line.put("seconds", Math.round(seconds * 10) / 10.0);
                     pointsLog.append(line);
                     last = step;
-                    log.printf(Locale.ROOT, "%s%s: step %d/%d  val %.4f  mc %.3f  dNLL %+.4f  (%.0f s)%n", label,
-                            run.name(), step, steps, valLoss, mc.accuracy(), mc.deltaNll(), seconds);
-                    log.flush();
+                    say("%s%s: step %d/%d  val_nll %.4f  mc %.3f  dNLL %+.4f  (%.0f s)", label, run.name(), step, steps,
+                            measured.get("val_nll"), measured.get("mc_accuracy"), measured.get("delta_nll"), seconds);
                 }
                 if (step >= steps) {
                     break;
@@ -233,6 +315,13 @@ public final class SweepRunner {
         return true;
     }
 
+    private void say(String format, Object... args) {
+        synchronized (log) {
+            log.printf(Locale.ROOT, format + "%n", args);
+            log.flush();
+        }
+    }
+
     /** Every finished run of {@code spec}'s grid found in the folder, in grid order. */
     List<FinishedRun> finishedRuns(SweepSpec spec) throws IOException {
         List<FinishedRun> finished = new ArrayList<>();
@@ -244,10 +333,16 @@ public final class SweepRunner {
             List<EvalPoint> points = new ArrayList<>();
             double seconds = 0;
             for (Map<String, Object> line : MetricsLog.read(dir.resolve(EVALS_FILE))) {
-                points.add(new EvalPoint(run.name(), run.objective(), run.uniqueTokens(), run.epochs(spec),
-                        run.model().name(), run.regularizerName(), run.seed(), ((Number) line.get("step")).longValue(),
-                        ((Number) line.get("tokens")).longValue(), ((Number) line.get("val_loss")).doubleValue(),
-                        ((Number) line.get("mc_accuracy")).doubleValue(), ((Number) line.get("delta_nll")).doubleValue()));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("run", run.name());
+                row.put("objective", run.objective());
+                row.put("unique_tokens", run.uniqueTokens());
+                row.put("epochs", run.epochs(spec));
+                row.put("model", run.model().name());
+                row.put("regularizer", run.regularizerName());
+                row.put("seed", run.seed());
+                row.putAll(line);
+                points.add(EvalPoint.fromMap(row));
                 seconds = ((Number) line.get("seconds")).doubleValue();
             }
             finished.add(new FinishedRun(run, points, seconds));
@@ -255,12 +350,11 @@ public final class SweepRunner {
         return finished;
     }
 
-    private static long lastStep(Path evals) throws IOException {
-        long last = -1;
-        for (Map<String, Object> line : MetricsLog.read(evals)) {
-            last = Math.max(last, ((Number) line.get("step")).longValue());
-        }
-        return last;
+    /** The items of {@code file}, the first mc_items of them when the spec limits them. */
+    private List<MultipleChoice> items(String file) {
+        List<MultipleChoice> items = MultipleChoice.readJsonl(Path.of(file));
+        int limit = requested.mcItems();
+        return limit > 0 && limit < items.size() ? items.subList(0, limit) : items;
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -29,27 +29,35 @@ import org.dlm4j.objective.Objectives;
  * grid uses the same architecture (per model), optimizer, schedule and data order (per seed); the
  * objective changes only the attention mask, the shift and the loss.
  *
- * <p>JSON form (snake_case keys, every key required except a model's {@code positions} and
- * {@code mc_estimator}, unknown keys rejected), e.g. {@code
- * dlm4j crossover --preset tiny --print-spec}:
+ * <p>JSON form (snake_case keys, unknown keys rejected; every key required except four optional ones
+ * that keep older spec files loading: a model's {@code positions}, {@code mc_estimator}, {@code mc_hard_file}
+ * and a regulariser's {@code unique_tokens}), e.g. {@code dlm4j crossover --preset tiny --print-spec}:
  *
  * @param name          a label for the report
  * @param data          dataset folder (train.bin, val.bin, meta.json), relative to the working folder
- * @param mcFile        multiple-choice items (JSONL, see {@link org.dlm4j.data.MultipleChoice})
+ * @param mcFile        multiple-choice items (JSONL, see {@link org.dlm4j.data.MultipleChoice}): the
+ *                      in-window items the models are compared on
+ * @param mcHardFile    a second, harder set scored beside it (tiny-data's mc-hard.jsonl: answers beyond
+ *                      the window), or null for none
  * @param objectives    objectives to compare, "ar" and/or "diffusion"
  * @param uniqueTokens  the U values: tokens from the start of train.bin a run may use, each at most M
  * @param totalTokens   M, the training budget of every run in tokens; epochs = M / U. Must be a
  *                      multiple of batch_size x context_length of every model (steps = M / (B T))
  * @param models        model sizes; each is run for every U and objective
- * @param regularizers  extra AR runs with input masking and/or dropout (may be empty); diffusion runs
- *                      are always plain, as in the paper's ablation
+ * @param regularizers  extra AR runs with input masking and/or dropout (may be empty), at the U each
+ *                      names; diffusion runs are always plain, as in the paper's ablation
  * @param batchSize     B, windows per optimizer step
  * @param lr            peak learning rate (cosine decay to {@code minLr} over the run, after warm-up)
  * @param minLr         final learning rate
  * @param warmupSteps   linear warm-up steps
  * @param weightDecay   AdamW weight decay on matrices
  * @param evalPoints    evaluations per run after step 0, evenly spaced (the last at the end)
- * @param evalBatches   validation batches of B windows per evaluation
+ * @param evalBatches   validation batches of B windows for the trainer's validation loss ({@code val_loss})
+ * @param valWindows    windows of T validation tokens for the like-for-like NLL ({@code val_nll}: positions
+ *                      1..T-1 of each, AR exact and diffusion chain rule, the same windows for both) and
+ *                      the diffusion bound ({@code val_bound}); the first ones of val.bin
+ * @param boundSamples  K, samples per window of the diffusion bound {@code val_bound} (LLaDA's
+ *                      evaluation estimator, llada-eval, the lowest-variance bound)
  * @param mcItems       multiple-choice items scored per evaluation, the first ones of the file (0: all)
  * @param mcSamples     Monte Carlo samples K per ending for a diffusion bound (AR is exact)
  * @param mcEstimator   how diffusion models score endings: "chain-rule" (exact, one pass per ending
@@ -62,6 +70,7 @@ public record SweepSpec(
         String name,
         String data,
         String mcFile,
+        String mcHardFile,
         List<String> objectives,
         List<Long> uniqueTokens,
         long totalTokens,
@@ -74,6 +83,8 @@ public record SweepSpec(
         double weightDecay,
         int evalPoints,
         int evalBatches,
+        int valWindows,
+        int boundSamples,
         int mcItems,
         int mcSamples,
         String mcEstimator,
@@ -137,14 +148,22 @@ public record SweepSpec(
      * @param name            short label used in run names, e.g. "mask0.1"
      * @param inputMaskRatio  probability of replacing each AR input token by the mask token, in [0, 1)
      * @param dropout         dropout probability in the transformer, in [0, 1)
+     * @param uniqueTokens    the U values it runs at (each one of the sweep's), or null (an optional key)
+     *                        for every U
      */
-    public record RegularizerSpec(String name, double inputMaskRatio, double dropout) {
+    public record RegularizerSpec(String name, double inputMaskRatio, double dropout, List<Long> uniqueTokens) {
         public RegularizerSpec {
             requireName("regularizer", name);
             if (!(inputMaskRatio >= 0 && inputMaskRatio < 1) || !(dropout >= 0 && dropout < 1)) {
                 throw new IllegalArgumentException("regularizer '" + name + "' needs input_mask_ratio and dropout"
                         + " in [0, 1)");
             }
+            uniqueTokens = uniqueTokens == null ? null : nonEmpty("regularizer '" + name + "' unique_tokens", uniqueTokens);
+        }
+
+        /** Whether the regulariser runs at U = {@code u}. */
+        public boolean runsAt(long u) {
+            return uniqueTokens == null || uniqueTokens.contains(u);
         }
     }
 
@@ -196,9 +215,10 @@ public record SweepSpec(
                         + u + " (less than one epoch)");
             }
         }
-        if (batchSize <= 0 || evalPoints <= 0 || evalBatches <= 0 || mcItems < 0 || mcSamples <= 0) {
-            throw new IllegalArgumentException("batch_size, eval_points, eval_batches and mc_samples must be positive"
-                    + " and mc_items >= 0");
+        if (batchSize <= 0 || evalPoints <= 0 || evalBatches <= 0 || valWindows <= 0 || boundSamples <= 0
+                || mcItems < 0 || mcSamples <= 0) {
+            throw new IllegalArgumentException("batch_size, eval_points, eval_batches, val_windows, bound_samples and"
+                    + " mc_samples must be positive and mc_items >= 0");
         }
         for (ModelSpec model : models) {
             long perStep = (long) batchSize * model.contextLength();
@@ -218,6 +238,12 @@ public record SweepSpec(
                 }
             }
         }
+        for (RegularizerSpec regularizer : regularizers) {
+            if (regularizer.uniqueTokens() != null && !uniqueTokens.containsAll(regularizer.uniqueTokens())) {
+                throw new IllegalArgumentException("regularizer '" + regularizer.name() + "' runs at unique_tokens "
+                        + regularizer.uniqueTokens() + ", not all of them in the sweep's " + uniqueTokens);
+            }
+        }
     }
 
     /** Optimizer steps of every run of {@code model}: M / (B T). */
@@ -227,9 +253,9 @@ public record SweepSpec(
 
     /** This spec with other seeds. */
     public SweepSpec withSeeds(List<Long> newSeeds) {
-        return new SweepSpec(name, data, mcFile, objectives, uniqueTokens, totalTokens, models, regularizers,
-                batchSize, lr, minLr, warmupSteps, weightDecay, evalPoints, evalBatches, mcItems, mcSamples, mcEstimator,
-                newSeeds);
+        return new SweepSpec(name, data, mcFile, mcHardFile, objectives, uniqueTokens, totalTokens, models, regularizers,
+                batchSize, lr, minLr, warmupSteps, weightDecay, evalPoints, evalBatches, valWindows, boundSamples, mcItems,
+                mcSamples, mcEstimator, newSeeds);
     }
 
     /** Every run of the grid, in the order a sweep runs them: seed, model, U (largest first), objective, regulariser. */
@@ -243,7 +269,9 @@ public record SweepSpec(
                         runs.add(new GridRun(objective, u, model, null, seed));
                         if (objective.equals("ar")) {
                             for (RegularizerSpec regularizer : regularizers) {
-                                runs.add(new GridRun(objective, u, model, regularizer, seed));
+                                if (regularizer.runsAt(u)) {
+                                    runs.add(new GridRun(objective, u, model, regularizer, seed));
+                                }
                             }
                         }
                     }
@@ -297,12 +325,23 @@ public record SweepSpec(
     }
 
     /**
-     * The tree with the optional keys filled in where absent: {@code "mc_estimator": "paper"} and
-     * {@code "positions": "rope"} in every model (the mapper otherwise requires every creator property).
+     * The tree with the optional keys filled in where absent: {@code "mc_estimator": "paper"},
+     * {@code "mc_hard_file": null}, {@code "positions": "rope"} in every model and {@code "unique_tokens": null}
+     * in every regulariser (the mapper otherwise requires every creator property).
      */
     private static JsonNode withDefaults(JsonNode tree) {
         if (tree instanceof ObjectNode object && !object.has("mc_estimator")) {
             object.put("mc_estimator", DEFAULT_MC_ESTIMATOR);
+        }
+        if (tree instanceof ObjectNode object && !object.has("mc_hard_file")) {
+            object.putNull("mc_hard_file");
+        }
+        if (tree != null && tree.get("regularizers") instanceof ArrayNode regularizers) {
+            for (JsonNode regularizer : regularizers) {
+                if (regularizer instanceof ObjectNode object && !object.has("unique_tokens")) {
+                    object.putNull("unique_tokens");
+                }
+            }
         }
         if (tree != null && tree.get("models") instanceof ArrayNode models) {
             for (JsonNode model : models) {

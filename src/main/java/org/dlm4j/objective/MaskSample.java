@@ -10,9 +10,9 @@ package org.dlm4j.objective;
  * @param batchSize   B
  * @param length      L, the (possibly shortened) sequence length
  * @param masked      (B, L) row by row: whether the token is replaced by the mask id
- * @param noiseLevels (B) the noise level of each row: the drawn t_b (mdlm: after the shift to
- *                    [eps, 1)), llada's l_b / L, or for an explicit mask given without t the
- *                    realised fraction m_b / L
+ * @param noiseLevels (B) the noise level of each row: the drawn t_b (paper, masked-mean), llada's
+ *                    masking probability p_b, mdlm's t_b in [eps, 1), llada-eval's l_b / L, or for
+ *                    an explicit mask given without noise levels the realised fraction m_b / L
  * @param rowWeights  (B) w_b, the weight of every masked cross-entropy of row b
  * @param normaliser  N, what the weighted sum is divided by (B*L, or the number of masked tokens)
  */

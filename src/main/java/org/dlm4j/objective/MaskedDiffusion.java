@@ -23,12 +23,13 @@ import org.dlm4j.tensor.Tensor;
  * </pre>
  * (the ELBO of MDLM/LLaDA; the reverse process unmasks tokens one time step at a time and the 1/t
  * weight is the schedule's -alpha'_t / (1 - alpha_t)). Dividing by L gives nats per token. The seed
- * code replaces 1/t by the realised 1/(m_b/L) — its choice, not the textbook estimator: m_b/L
- * concentrates around t as L grows, so it estimates the same bound up to O(1/L) effects with lower
- * variance (and exactly the same expectation for a model whose per-token loss does not depend on
- * the context) — and forces one mask so no row is wasted; the other variants
- * ({@link DiffusionVariant}) make other choices. The loss is therefore an upper bound on the model's
- * NLL per token, not the NLL itself: comparing it with an AR model's exact NLL is not like for like.
+ * code replaces 1/t by the realised 1/(m_b/L), its choice rather than the textbook estimator, and
+ * forces one mask so that no row is wasted. Its expectation is L/(L+1) (ELBO + h(1)) with h(1) the
+ * loss of a single masked token ({@link DiffusionVariant}): within O(1/L) of the bound, usually a
+ * little below it, so it is an upper bound on the NLL only approximately. The other variants make
+ * other choices; LLaDA's and MDLM's estimate the bound itself (up to their eps). Either way the
+ * loss is (about) an upper bound on the model's NLL per token, not the NLL itself: comparing it with
+ * an AR model's exact NLL is not like for like (use the chain rule, {@code eval.Estimator}).
  *
  * <p>Noise levels: independent t_b ~ U(0,1) per row, or with {@code stratified} t_b = (b + u) / B with
  * ONE u ~ U(0,1) shared by the batch (MDLM's low-discrepancy sampler: exactly one t in each stratum
@@ -41,14 +42,17 @@ import org.dlm4j.tensor.Tensor;
  *
  * <p>Draw order from the rng: the random-length coin (only when the fraction is > 0) and L' (only
  * when the coin says so); the noise levels (B doubles, or 1 when stratified); per row the mask
- * draws (paper, masked-mean, mdlm: L doubles, plus one nextInt(L) when a paper row came out
- * empty; llada: l_b nextInt calls of a partial Fisher-Yates shuffle); then the dropout seeds.
+ * draws (paper, masked-mean, llada, mdlm: L doubles, plus one nextInt(L) when a paper row came out
+ * empty; llada-eval: l_b nextInt calls of a partial Fisher-Yates shuffle); then the dropout seeds.
  */
 public final class MaskedDiffusion implements Objective {
     public static final String NAME = "diffusion";
 
-    /** mdlm draws t in [eps, 1) so that the weight 1/t stays at most 1/eps (MDLM's sampling eps). */
-    public static final double MDLM_EPS = 1e-3;
+    /**
+     * The eps of LLaDA's and MDLM's noise levels (both use 1e-3): they keep the weight 1/p or 1/t at
+     * most 1/eps (see {@link DiffusionVariant}).
+     */
+    public static final double NOISE_EPS = 1e-3;
 
     private final int maskId;
     private final DiffusionVariant variant;
@@ -152,11 +156,15 @@ public final class MaskedDiffusion implements Objective {
                         masked[row + rng.nextInt(length)] = true;
                     }
                 }
-                case MDLM -> {
-                    t[b] = MDLM_EPS + (1 - MDLM_EPS) * t[b];
+                case LLADA -> {
+                    t[b] = (1 - NOISE_EPS) * t[b] + NOISE_EPS;               // p_b, the masking probability
                     maskIndependently(masked, row, length, t[b], rng);
                 }
-                case LLADA -> {
+                case MDLM -> {
+                    t[b] = NOISE_EPS + (1 - NOISE_EPS) * t[b];               // t_b in [eps, 1)
+                    maskIndependently(masked, row, length, (1 - NOISE_EPS) * t[b], rng);
+                }
+                case LLADA_EVAL -> {
                     int count = Math.min(length, 1 + (int) (t[b] * length)); // l_b uniform in {1..L}
                     maskExactly(masked, row, length, count, rng);
                     t[b] = (double) count / length;
@@ -168,8 +176,8 @@ public final class MaskedDiffusion implements Objective {
 
     /**
      * The weights of this variant for an explicit mask (B, L), e.g. one drawn by a PyTorch
-     * reference. {@code noiseLevels} (B) is needed by mdlm (w_b = 1/t_b) and may be null for the
-     * others, whose weights depend on the mask only. A row without masks gets weight 0 (it adds
+     * reference. {@code noiseLevels} (B) is needed by llada (w_b = 1/p_b) and mdlm (w_b = 1/t_b) and
+     * may be null for the others, whose weights depend on the mask only. A row without masks gets weight 0 (it adds
      * nothing to the loss).
      */
     public MaskSample weigh(boolean[] masked, double[] noiseLevels, int batchSize, int length) {
@@ -177,8 +185,10 @@ public final class MaskedDiffusion implements Objective {
             throw new IllegalArgumentException("mask has " + masked.length + " entries for B=" + batchSize
                     + ", L=" + length);
         }
-        if (variant == DiffusionVariant.MDLM && noiseLevels == null) {
-            throw new IllegalArgumentException("the mdlm variant weighs by 1/t and needs the noise levels");
+        boolean weighsByNoise = variant == DiffusionVariant.LLADA || variant == DiffusionVariant.MDLM;
+        if (weighsByNoise && noiseLevels == null) {
+            throw new IllegalArgumentException("the " + variant.label() + " variant weighs by its noise level"
+                    + " and needs the noise levels");
         }
         double[] t = new double[batchSize];
         float[] weights = new float[batchSize];
@@ -191,8 +201,8 @@ public final class MaskedDiffusion implements Objective {
             total += count;
             t[b] = noiseLevels != null ? noiseLevels[b] : (double) count / length;
             weights[b] = switch (variant) {
-                case PAPER, LLADA -> count == 0 ? 0f : (float) ((double) length / count);
-                case MDLM -> (float) (1.0 / t[b]);
+                case PAPER, LLADA_EVAL -> count == 0 ? 0f : (float) ((double) length / count);
+                case LLADA, MDLM -> (float) (1.0 / t[b]);
                 case MASKED_MEAN -> 1f;
             };
         }

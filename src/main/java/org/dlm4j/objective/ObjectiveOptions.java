@@ -7,7 +7,8 @@ package org.dlm4j.objective;
  *                             and by AR input masking; must be below the model's vocabSize
  * @param inputMaskRatio       AR only: the probability with which each INPUT token is replaced by the
  *                             mask id (the paper's input-masking ablation); targets are unchanged. In [0, 1)
- * @param variant              diffusion only: "paper" (default), "llada", "mdlm" or "masked-mean",
+ * @param variant              diffusion only: "paper" (default), "llada", "llada-eval", "mdlm" or
+ *                             "masked-mean",
  *                             see {@link DiffusionVariant}
  * @param stratified           diffusion only: draw the batch's noise levels stratified, t_b = (b + u) / B
  *                             with one shared u ~ U(0,1), instead of independently per row
