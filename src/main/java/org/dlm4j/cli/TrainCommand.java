@@ -42,6 +42,13 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train an autoregressive (ar) or masked-diffusion (diffusion) language model.")
 public final class TrainCommand implements Callable<Integer> {
+    /**
+     * A generous ceiling on the training speed of one processor: about 4x the 2.5e11 FLOP/s per core that
+     * dlm4j's kernels reach on an AVX-512 core (README, Performance).
+     */
+    private static final double MAX_FLOPS_PER_PROCESSOR = 1e12;
+    private static final double SECONDS_PER_YEAR = 365.25 * 24 * 3600;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -298,13 +305,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
         return o;
     }
-
-    /**
-     * A generous ceiling on the training speed of one processor: about 4x the 2.5e11 FLOP/s per core that
-     * dlm4j's kernels reach on an AVX-512 core (README, Performance).
-     */
-    static final double MAX_FLOPS_PER_PROCESSOR = 1e12;
-    static final double SECONDS_PER_YEAR = 365.25 * 24 * 3600;
 
     /**
      * A budget this machine cannot finish within a year even at {@link #MAX_FLOPS_PER_PROCESSOR} on every
