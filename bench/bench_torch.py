@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch CPU baseline for `dlm4j bench`: the same reference model, objectives and measurements.
 
-Model (DESIGN.md's yardstick): byte vocab 258 (256 bytes + end-of-text + mask), d_model 256,
+Model (the yardstick of docs/design.md): byte vocab 258 (256 bytes + end-of-text + mask), d_model 256,
 4 layers, 4 heads, MLP 4x GELU (tanh form), pre-LayerNorm, learned positions, untied head,
 biases on, no dropout, T 128, B 16, AdamW (lr 3e-4, betas 0.9/0.95, weight decay 0.1 on matrices), fp32.
 

@@ -73,7 +73,7 @@ ops.safetensors names (shapes in brackets):
   Metadata also records sum.axis, mean.axis, layer_norm.eps, attention.heads, rope.heads, rope.base,
   rope.position_offset.
 
-block.safetensors: one pre-LN block as SPEC.md (C=32, H=4, T=8, B=2, mlp ratio 4, no
+block.safetensors: one pre-LN block (C=32, H=4, T=8, B=2, mlp ratio 4, no
 dropout): x = x + attn(ln1(x)); x = x + mlp(ln2(x)), mlp = fc -> gelu(tanh) -> proj.
 The two variants share the weights, input and upstream gradient (stored once, which keeps
 the file small), so they differ only by the causal mask:
@@ -90,7 +90,7 @@ the file small), so they differ only by the causal mask:
 Weights are drawn larger than GPT-2's init (std 0.2, LayerNorm weights 1 + 0.1 N(0,1),
 non-zero biases) so that every path contributes measurably to the gradients.
 
-model.safetensors: the whole transformer of SPEC.md "Model conventions", no dropout. Config
+model.safetensors: the whole transformer of org.dlm4j.model.Transformer, no dropout. Config
 (also in metadata as model.<key>, JSON values): vocab_size 13 with mask_id 12 (the last id; data
 tokens are drawn from 0..11), context_length T 8, d_model C 16, num_layers 2, num_heads 2,
 mlp_ratio 4, bias true, tied_head false (a separate head.weight), batch_size B 2, LayerNorm eps
@@ -378,7 +378,7 @@ TRAJECTORY_STEPS = 10
 
 
 def model_weights(r, config):
-    """The tiny model's weights by checkpoint name (SPEC.md "Model conventions"), in nanoGPT order.
+    """The tiny model's weights by checkpoint name (as org.dlm4j.model.Transformer names them), in nanoGPT order.
     Drawn larger than GPT-2's init (embeddings 0.3, fan-in-16 linears 0.2, fan-in-64 linears 0.1,
     LayerNorm weights 1 + 0.1 N(0,1), non-zero biases) so logits are far from uniform and every
     weight's gradient is measurably non-zero (except where the math makes it zero, see the header)."""

@@ -1,8 +1,14 @@
 package org.dlm4j.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -10,11 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Holds the layer arrows of DESIGN.md: each package imports only the layers above it.
+ * Holds the layer arrows of docs/design.md: each package imports only the layers above it.
  *
  * <pre>
  *   kernels -> tensor -> nn -> model -> objective -> train -> eval, sample -> experiment -> cli
  *   data sits beside them and imports kernels only.
+ *   exercise (the course's marker) is imported by any layer and imports nothing of dlm4j;
+ *   course (the student edition tool) imports exercise and data, and only cli imports it.
  * </pre>
  * A layer that does not exist yet is optional, so the rule holds while the project grows.
  */
@@ -45,13 +53,16 @@ class LayerArrowsTest {
                 .layer("sample").definedBy("org.dlm4j.sample..")
                 .layer("experiment").definedBy("org.dlm4j.experiment..")
                 .layer("cli").definedBy("org.dlm4j.cli..")
+                .layer("course").definedBy("org.dlm4j.course..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("course").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("experiment").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("eval").mayOnlyBeAccessedByLayers("sample", "experiment", "cli")
                 .whereLayer("sample").mayOnlyBeAccessedByLayers("eval", "experiment", "cli")
                 .whereLayer("train").mayOnlyBeAccessedByLayers("eval", "sample", "experiment", "cli")
                 .whereLayer("objective").mayOnlyBeAccessedByLayers("train", "eval", "sample", "experiment", "cli")
-                .whereLayer("data").mayOnlyBeAccessedByLayers("objective", "train", "eval", "sample", "experiment", "cli")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("objective", "train", "eval", "sample", "experiment", "cli",
+                        "course")
                 .whereLayer("model").mayOnlyBeAccessedByLayers("objective", "train", "eval", "sample", "experiment", "cli")
                 .whereLayer("nn").mayOnlyBeAccessedByLayers("model", "objective", "train", "eval", "sample", "experiment", "cli")
                 .whereLayer("tensor").mayOnlyBeAccessedByLayers("nn", "model", "objective", "train", "eval", "sample",
@@ -60,13 +71,30 @@ class LayerArrowsTest {
     }
 
     @Test
-    void kernelsImportNothingElseOfTheProject() {
+    void kernelsImportNothingElseOfTheProjectButTheExerciseMarker() {
         noClasses().that().resideInAPackage("org.dlm4j.kernels..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "org.dlm4j.tensor..", "org.dlm4j.nn..", "org.dlm4j.model..", "org.dlm4j.data..",
-                        "org.dlm4j.objective..", "org.dlm4j.train..", "org.dlm4j.eval..", "org.dlm4j.sample..",
-                        "org.dlm4j.experiment..", "org.dlm4j.cli..", "org.dlm4j.gpu..")
+                .should().dependOnClassesThat(projectClassesOutside("org.dlm4j.kernels..", "org.dlm4j.exercise.."))
                 .check(mainClasses);
+    }
+
+    @Test
+    void theExerciseMarkerImportsNothingOfTheProject() {
+        noClasses().that().resideInAPackage("org.dlm4j.exercise..")
+                .should().dependOnClassesThat(projectClassesOutside("org.dlm4j.exercise.."))
+                .check(mainClasses);
+    }
+
+    @Test
+    void theCourseToolImportsOnlyTheExerciseMarkerAndAtomicOutput() {
+        noClasses().that().resideInAPackage("org.dlm4j.course..")
+                .should().dependOnClassesThat(projectClassesOutside("org.dlm4j.course..", "org.dlm4j.exercise..")
+                        .and(not(name("org.dlm4j.data.AtomicOutput"))))
+                .check(mainClasses);
+    }
+
+    /** Classes of dlm4j that are not in any of {@code packages}. */
+    private static DescribedPredicate<JavaClass> projectClassesOutside(String... packages) {
+        return resideInAPackage("org.dlm4j..").and(not(resideInAnyPackage(packages)));
     }
 
     @Test

@@ -3,9 +3,7 @@ package org.dlm4j.golden;
 import org.dlm4j.kernels.AdamW;
 import org.dlm4j.kernels.KernelMode;
 import org.dlm4j.kernels.Rng;
-import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.model.Transformer;
-import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.nn.Parameter;
 import org.dlm4j.objective.Autoregressive;
 import org.dlm4j.objective.DiffusionVariant;
@@ -21,7 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -87,9 +84,9 @@ class GoldenModelTest {
     @MethodSource("cases")
     void autoregressiveLogitsLossAndGradients(String file, KernelMode mode) {
         use(file, mode);
-        Transformer model = loadModel(true);
+        Transformer model = GoldenModel.load(golden, true);
         var objective = new Autoregressive(ObjectiveOptions.NO_MASK, 0);
-        int[] windows = integers("tokens");                                                  // (B, T+1)
+        int[] windows = GoldenModel.integers(golden, "tokens");                             // (B, T+1)
 
         Autoregressive.Batch shifted = objective.shift(windows, batch, length, 0, null);
         Tensor logits = model.forward(shifted.inputs(), batch, length, null);               // (B, T, V)
@@ -99,36 +96,36 @@ class GoldenModelTest {
         Loss loss = objective.loss(model, windows, batch, length, new Rng(0));
         golden.assertClose("ar.loss", loss.value().data(), ATOL, RTOL);
         loss.value().backward();
-        assertGradients("ar", model);
+        GoldenModel.assertGradients(golden, "ar", model, ATOL, RTOL);
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void maskedDiffusionLogitsLossAndGradients(String file, KernelMode mode) {
         use(file, mode);
-        Transformer model = loadModel(false);
+        Transformer model = GoldenModel.load(golden, false);
         var objective = new MaskedDiffusion(maskId, DiffusionVariant.PAPER, false, 0);
-        int[] x0 = firstTokens(integers("tokens"));                                          // (B, T)
-        MaskSample sample = objective.weigh(storedMask(), null, batch, length);
+        int[] x0 = GoldenModel.firstTokens(GoldenModel.integers(golden, "tokens"), batch, length); // (B, T)
+        MaskSample sample = objective.weigh(GoldenModel.storedMask(golden), null, batch, length);
 
         int[] noisy = sample.noisyInput(x0, maskId);                                        // (B, T)
-        assertThat(noisy).containsExactly(integers("dlm.input"));
+        assertThat(noisy).containsExactly(GoldenModel.integers(golden, "dlm.input"));
         Tensor logits = model.forward(noisy, batch, length, null);                          // (B, T, V)
         golden.assertClose("dlm.logits", logits.data(), ATOL, RTOL);
 
         Loss loss = objective.loss(model, x0, sample, null);
         golden.assertClose("dlm.loss", loss.value().data(), ATOL, RTOL);
         loss.value().backward();
-        assertGradients("dlm", model);
+        GoldenModel.assertGradients(golden, "dlm", model, ATOL, RTOL);
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void autoregressiveAdamWTrajectory(String file, KernelMode mode) {
         use(file, mode);
-        Transformer model = loadModel(true);
+        Transformer model = GoldenModel.load(golden, true);
         var objective = new Autoregressive(ObjectiveOptions.NO_MASK, 0);
-        int[] windows = integers("tokens");
+        int[] windows = GoldenModel.integers(golden, "tokens");
         assertTrajectory("ar.trajectory", model,
                 () -> objective.loss(model, windows, batch, length, new Rng(0)).value());
     }
@@ -137,10 +134,10 @@ class GoldenModelTest {
     @MethodSource("cases")
     void maskedDiffusionAdamWTrajectoryWithAFixedMask(String file, KernelMode mode) {
         use(file, mode);
-        Transformer model = loadModel(false);
+        Transformer model = GoldenModel.load(golden, false);
         var objective = new MaskedDiffusion(maskId, DiffusionVariant.PAPER, false, 0);
-        int[] x0 = firstTokens(integers("tokens"));
-        MaskSample sample = objective.weigh(storedMask(), null, batch, length);
+        int[] x0 = GoldenModel.firstTokens(GoldenModel.integers(golden, "tokens"), batch, length);
+        MaskSample sample = objective.weigh(GoldenModel.storedMask(golden), null, batch, length);
         assertTrajectory("dlm.trajectory", model, () -> objective.loss(model, x0, sample, null).value());
     }
 
@@ -178,84 +175,7 @@ class GoldenModelTest {
         golden.assertClose(name, losses, 0, TRAJECTORY_RTOL);
     }
 
-    /** A model of the file's config with every stored weight copied in by name. */
-    private Transformer loadModel(boolean causal) {
-        var config = new TransformerConfig(meta("vocab_size"), length, meta("d_model"), meta("num_layers"),
-                meta("num_heads"), meta("mlp_ratio"), Float.parseFloat(golden.metadata("model.dropout")), causal,
-                Boolean.parseBoolean(golden.metadata("model.bias")),
-                Boolean.parseBoolean(golden.metadata("model.tied_head")), positions());
-        var model = new Transformer(config, new Rng(1));
-        Map<String, Parameter> parameters = model.namedParameters();
-        TreeSet<String> stored = new TreeSet<>();
-        for (String name : golden.names()) {
-            if (!name.equals("tokens") && !name.startsWith("ar.") && !name.startsWith("dlm.")) {
-                stored.add(name);
-            }
-        }
-        assertThat(new TreeSet<>(parameters.keySet())).as("Transformer parameter names vs golden weights")
-                .containsExactlyElementsOf(stored);
-        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-            assertThat(e.getValue().shape()).as("shape of %s", e.getKey()).containsExactly(golden.shape(e.getKey()));
-            float[] values = golden.get(e.getKey());
-            System.arraycopy(values, 0, e.getValue().data(), 0, values.length);
-        }
-        return model;
-    }
-
-    /** Compares {@code <prefix>.grad.<name>} for every parameter, and that the file has no others. */
-    private void assertGradients(String prefix, Transformer model) {
-        Map<String, Parameter> parameters = model.namedParameters();
-        TreeSet<String> stored = new TreeSet<>();
-        for (String name : golden.names()) {
-            if (name.startsWith(prefix + ".grad.")) {
-                stored.add(name.substring((prefix + ".grad.").length()));
-            }
-        }
-        assertThat(new TreeSet<>(parameters.keySet())).containsExactlyElementsOf(stored);
-        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-            assertThat(e.getValue().grad()).as("gradient of %s", e.getKey()).isNotNull();
-            golden.assertClose(prefix + ".grad." + e.getKey(), e.getValue().grad(), ATOL, RTOL);
-        }
-    }
-
-    /** The stored 0/1 mask (B, T) as booleans; any other value fails. */
-    private boolean[] storedMask() {
-        float[] values = golden.get("dlm.mask");
-        boolean[] masked = new boolean[values.length];
-        for (int i = 0; i < values.length; i++) {
-            assertThat(values[i]).as("dlm.mask[%d]", i).isIn(0f, 1f);
-            masked[i] = values[i] == 1f;
-        }
-        return masked;
-    }
-
-    /** x0: the first T tokens of each (T+1)-token window. */
-    private int[] firstTokens(int[] windows) {
-        int[] x0 = new int[batch * length];
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(windows, b * (length + 1), x0, b * length, length);
-        }
-        return x0;
-    }
-
-    /** A stored tensor of token ids (exact integers kept as F32). */
-    private int[] integers(String name) {
-        float[] values = golden.get(name);
-        int[] ints = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            ints[i] = Math.round(values[i]);
-            assertThat((float) ints[i]).as("%s[%d] is an integer", name, i).isEqualTo(values[i]);
-        }
-        return ints;
-    }
-
-    /** model.positions as JSON ("\"rope\""); a file without the key has learned positions. */
-    private PositionEncoding positions() {
-        String value = golden.metadata().get("model.positions");
-        return value == null ? PositionEncoding.LEARNED : PositionEncoding.fromConfigName(value.replace("\"", ""));
-    }
-
     private int meta(String key) {
-        return Integer.parseInt(golden.metadata("model." + key));
+        return GoldenModel.meta(golden, key);
     }
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
 @Command(name = "dlm4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and compare autoregressive and masked-diffusion language models.",
         subcommands = {DataCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class,
-                FlopsCommand.class, CrossoverCommand.class, BenchCommand.class, CompletionCommand.class})
+                FlopsCommand.class, CrossoverCommand.class, BenchCommand.class, CourseCommand.class,
+                CompletionCommand.class})
 public final class Main implements Runnable {
     public static final String VERSION = "0.1.0";
     public static final int EXIT_OK = 0;

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * A byte-level byte-pair-encoding tokenizer: text is pre-split ({@link PreSplitter}), each piece becomes its
  * UTF-8 bytes, and learned merges join adjacent symbols into bigger ones.
@@ -109,7 +111,12 @@ public final class BpeTokenizer implements Tokenizer {
         return java.util.Arrays.copyOf(symbols, length);
     }
 
-    /** Joins every non-overlapping (left, right) pair, scanning left to right; returns the new length. */
+    /**
+     * Replaces every non-overlapping occurrence of the pair (left, right) in {@code symbols[0 .. length)}
+     * by {@code merged}, scanning left to right (so left, right, right with left == right merges the first
+     * two), in place; returns the new length. Entries past the new length are left as they are.
+     */
+    @Exercise("L07.2")
     static int applyMerge(int[] symbols, int length, int left, int right, int merged) {
         int write = 0;
         for (int read = 0; read < length; read++) {

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * Learns byte-level BPE merges from text (Sennrich et al. 2016, on bytes as in GPT-2).
  *
@@ -58,29 +60,13 @@ public final class BpeTrainer {
 
         List<int[]> merges = new ArrayList<>();
         int numMerges = vocabSize - BpeTokenizer.FIRST_MERGE_ID;
-        Map<Long, Long> pairCounts = new HashMap<>();
         while (merges.size() < numMerges) {
-            pairCounts.clear();
-            for (int p = 0; p < n; p++) {
-                for (int i = 0; i + 1 < lengths[p]; i++) {
-                    pairCounts.merge(BpeTokenizer.pairKey(symbols[p][i], symbols[p][i + 1]), counts[p], Long::sum);
-                }
-            }
-            long bestKey = 0;
-            long bestCount = 1; // a pair must occur at least twice to be worth an id
-            for (var entry : pairCounts.entrySet()) {
-                long key = entry.getKey();
-                long count = entry.getValue();
-                if (count > bestCount || (count == bestCount && bestCount > 1 && pairLess(key, bestKey))) {
-                    bestKey = key;
-                    bestCount = count;
-                }
-            }
-            if (bestCount < 2) {
+            long best = mostFrequentPair(symbols, lengths, counts);
+            if (best < 0) {
                 break;
             }
-            int left = (int) (bestKey >>> 32);
-            int right = (int) bestKey;
+            int left = (int) (best >>> 32);
+            int right = (int) best;
             int merged = BpeTokenizer.FIRST_MERGE_ID + merges.size();
             merges.add(new int[] {left, right});
             for (int p = 0; p < n; p++) {
@@ -88,6 +74,33 @@ public final class BpeTrainer {
             }
         }
         return new BpeTokenizer(merges);
+    }
+
+    /**
+     * The adjacent pair that occurs most often in the pieces {@code symbols[p][0 .. lengths[p])}, each
+     * occurrence counted {@code counts[p]} times (the piece's frequency in the corpus), packed as
+     * {@link BpeTokenizer#pairKey}(left, right). Ties go to the smallest (left, right). Returns -1 when no
+     * pair occurs at least twice (a merge would not shorten anything).
+     */
+    @Exercise("L07.3")
+    static long mostFrequentPair(int[][] symbols, int[] lengths, long[] counts) {
+        Map<Long, Long> pairCounts = new HashMap<>();
+        for (int p = 0; p < symbols.length; p++) {
+            for (int i = 0; i + 1 < lengths[p]; i++) {
+                pairCounts.merge(BpeTokenizer.pairKey(symbols[p][i], symbols[p][i + 1]), counts[p], Long::sum);
+            }
+        }
+        long bestKey = -1;
+        long bestCount = 1; // a pair must occur at least twice to be worth an id
+        for (var entry : pairCounts.entrySet()) {
+            long key = entry.getKey();
+            long count = entry.getValue();
+            if (count > bestCount || (count == bestCount && bestCount > 1 && pairLess(key, bestKey))) {
+                bestKey = key;
+                bestCount = count;
+            }
+        }
+        return bestKey;
     }
 
     /** Orders pairs by left id, then right id (both non-negative, so the packed long orders the same way). */

@@ -3,6 +3,8 @@ package org.dlm4j.data;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * The simplest tokenizer: one id per UTF-8 byte.
  *
@@ -16,7 +18,12 @@ public final class ByteTokenizer implements Tokenizer {
     public static final int VOCAB_SIZE = 258;
     public static final String NAME = "bytes";
 
+    /**
+     * One id per byte of the text's UTF-8 encoding, the byte's unsigned value 0..255 (Java's bytes are
+     * signed: 0xC3 is -61 as a byte and must become 195).
+     */
     @Override
+    @Exercise("L07.1")
     public int[] encode(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int[] ids = new int[bytes.length];

@@ -1,6 +1,7 @@
 package org.dlm4j.data;
 
 import java.util.NoSuchElementException;
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 
 /**
@@ -109,7 +110,15 @@ public final class DataConstrainedSampler {
         return batch;
     }
 
-    /** Fills {@code batch} ({@code B * (T + 1)} ints) with the next batch. */
+    /**
+     * Fills {@code batch} ({@code B * (T + 1)} ints) with the next batch: row b is the next window of the
+     * current pass, {@code train[epochOffset + order[cursor] * T ..]} for T + 1 tokens, the cursor moving
+     * on by one; when a pass has handed out all its windows, {@code startEpoch} begins the next one (a
+     * batch may straddle two passes). Then one more step is done and {@code tokensSeen} grows by B * T.
+     * Refuses a wrong-sized array ({@link IllegalArgumentException}) and a spent budget
+     * ({@link NoSuchElementException}).
+     */
+    @Exercise("L07.4")
     public void nextBatch(int[] batch) {
         if (!hasNext()) {
             throw new NoSuchElementException("the budget of M=" + totalTokens + " tokens (" + totalSteps

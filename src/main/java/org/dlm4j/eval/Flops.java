@@ -1,5 +1,6 @@
 package org.dlm4j.eval;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.model.TransformerConfig;
 
 /**
@@ -101,7 +102,13 @@ public final class Flops {
         return trainingStep(config, 1, time) / (double) time;
     }
 
-    /** AR generation of G tokens after a prompt of P with a KV cache (see the class comment). */
+    /**
+     * AR generation of G tokens after a prompt of P with a KV cache (see the class comment): after the
+     * arguments are checked, n = max(P, 1) + G - 1 positions are read, each through every block's
+     * linear layers; the head runs G times; and attention visits the causal pairs of n positions:
+     * {@code n·blockLinearPerToken + G·headPerToken + attention(attentionPairs(n, causal))}.
+     */
+    @Exercise("L10.4")
     public static long arGeneration(TransformerConfig config, int promptLength, int genLength) {
         checkGeneration(config, promptLength, genLength);
         long read = Math.max(promptLength, 1) + (long) genLength - 1;

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.dlm4j.data.MultipleChoice;
 import org.dlm4j.data.Tokenizer;
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.objective.MaskedDiffusion;
@@ -64,8 +65,15 @@ public final class MultipleChoiceEvaluator {
         return summarise(objective, estimator, options, scores);
     }
 
-    private static McResult summarise(Objective objective, Estimator estimator, McOptions options,
-                                      List<McItemScore> scores) {
+    /**
+     * The result over the item scores: accuracy (the fraction of items whose {@code predicted} ending is
+     * the {@code label}), the same with {@code predictedNormalized}, the mean over items of the correct
+     * ending's NLL and of the mean NLL of the wrong endings ({@link McItemScore#nllWrong}), and delta NLL
+     * = mean wrong - mean correct. Samples: the options' K for a Monte Carlo estimator, else 1.
+     */
+    @Exercise("L10.3")
+    static McResult summarise(Objective objective, Estimator estimator, McOptions options,
+                              List<McItemScore> scores) {
         int correct = 0;
         int correctNormalized = 0;
         double nllCorrect = 0;

@@ -2,6 +2,7 @@ package org.dlm4j.eval;
 
 import java.util.Arrays;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.tensor.Tensor;
 
@@ -23,9 +24,12 @@ public final class SpanScorer {
     }
 
     /**
-     * AR: -log p(x_i | x_&lt;i) for i in [from, n) from ONE causal forward pass over x_0..x_{n-2}.
-     * {@code from} must be at least 1 (the first token has no prediction).
+     * AR: -log p(x_i | x_&lt;i) for i in [from, n) from ONE causal forward pass over x_0..x_{n-2}
+     * (through {@code forEachChunk}, which runs the model without a graph in evaluation mode); position
+     * i - 1's logits predict x_i, scored with {@link #logProb}. {@code from} must be at least 1 (the first
+     * token has no prediction; {@code checkSpan} refuses it).
      */
+    @Exercise("L10.1")
     public static double[] autoregressive(Transformer model, int[] tokens, int from) {
         int n = tokens.length;
         checkSpan(n, from, 1);
@@ -51,10 +55,14 @@ public final class SpanScorer {
     }
 
     /**
-     * The chain rule's terms for positions [from, to) only: row i shows x_&lt;from+i and masks
-     * [from+i, n). Each term depends on the tokens before its position alone (everything after it is
-     * masked), so sequences that share tokens [0, to) share these terms exactly.
+     * The chain rule's terms for positions [from, to) only: row i of one (to - from, n) batch shows
+     * x_&lt;from+i and masks [from+i, n); the result's entry i is -log p(x_{from+i} | x_&lt;from+i, masks),
+     * read from row i's logits at position from + i (run through {@code forEachChunk}, scored with
+     * {@link #logProb}). Each term depends on the tokens before its position alone (everything after it
+     * is masked), so sequences that share tokens [0, to) share these terms exactly. An empty or
+     * out-of-range span is refused.
      */
+    @Exercise("L10.2")
     public static double[] chainRule(Transformer model, int maskId, int[] tokens, int from, int to) {
         int n = tokens.length;
         checkSpan(n, from, 0);

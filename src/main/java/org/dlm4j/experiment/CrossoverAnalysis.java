@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
 import org.dlm4j.eval.McBaselines;
+import org.dlm4j.exercise.Exercise;
 
 /**
  * The numbers a sweep's report and plots show, computed from its finished runs.
@@ -257,9 +258,7 @@ public final class CrossoverAnalysis {
             Comparison before = comparisons.get(i - 1);
             Comparison after = comparisons.get(i);
             if (before.verdict() == Verdict.AR_EVERY_SEED && after.verdict() == Verdict.DIFFUSION_EVERY_SEED) {
-                double fraction = before.lead() / (before.lead() - after.lead());
-                double epochs = Math.exp(Math.log(before.epochs())
-                        + (Math.log(after.epochs()) - Math.log(before.epochs())) * fraction);
+                double epochs = crossoverEpochs(before.epochs(), before.lead(), after.epochs(), after.lead());
                 return new Crossover(model, arSeries, metric, epochs, String.format(Locale.ROOT,
                         "%s: AR ahead in every seed at %s epochs, diffusion ahead in every seed at %s epochs;"
                                 + " crossover at about %s epochs (interpolated)%s", versus, number(before.epochs()),
@@ -274,6 +273,22 @@ public final class CrossoverAnalysis {
                 ? "AR ahead in every seed at every U (no crossover within the budget)"
                 : "no crossover that holds in every seed";
         return new Crossover(model, arSeries, metric, Double.NaN, versus + ": " + words + tail);
+    }
+
+    /**
+     * Where the lead crosses zero between two neighbouring grid points, interpolated linearly in
+     * log(epochs): diffusion's lead (positive: diffusion ahead) is {@code lead1} at {@code epochs1} and
+     * {@code lead2} at {@code epochs2}, with lead1 &lt; 0 &lt; lead2 (or the other way round). The zero
+     * lies a fraction lead1 / (lead1 - lead2) of the way from ln(epochs1) to ln(epochs2):
+     * <pre>
+     *   e* = exp(ln e1 + (ln e2 - ln e1) · lead1 / (lead1 - lead2))
+     * </pre>
+     * Log epochs because the grid's U are spaced by factors, not by steps.
+     */
+    @Exercise("L12.2")
+    static double crossoverEpochs(double epochs1, double lead1, double epochs2, double lead2) {
+        double fraction = lead1 / (lead1 - lead2);
+        return Math.exp(Math.log(epochs1) + (Math.log(epochs2) - Math.log(epochs1)) * fraction);
     }
 
     /** "diffusion ahead in 3/3 seeds" and the like. */
@@ -319,7 +334,12 @@ public final class CrossoverAnalysis {
             return values.length == 0 ? Double.NaN : sum / values.length;
         }
 
-        /** sd / sqrt(n) with the unbiased sd; NaN for fewer than two values. */
+        /**
+         * The standard error of the mean of {@code values} (one per seed): sd / sqrt(n), with the unbiased
+         * sample standard deviation sd = sqrt(sum (v - mean)² / (n - 1)); NaN for fewer than two values,
+         * where no spread can be seen.
+         */
+        @Exercise("L12.1")
         static double standardError(double[] values) {
             if (values.length < 2) {
                 return Double.NaN;

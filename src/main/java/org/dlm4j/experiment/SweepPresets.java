@@ -8,7 +8,7 @@ import java.util.List;
  * The named sweeps, and sweep spec files. Each preset is the paper's grid shrunk to a machine:
  * <ul>
  *   <li>{@code tiny}: tiny-data/bytes on a laptop CPU, one seed in 9.3 minutes on two cores
- *       (measured, see CROSSOVER.md); U from 8 KiB (512 epochs) to 500 KiB (8.2 epochs, all of
+ *       (measured, see the README's crossover experiment); U from 8 KiB (512 epochs) to 500 KiB (8.2 epochs, all of
  *       train.bin) at M = 4,194,304 tokens, with a 133k-parameter rope model at T 128. Rotary
  *       positions because with a learned table the diffusion model never left the unigram
  *       plateau at this size; T 128 so that a multiple-choice context keeps more than its last

@@ -102,8 +102,9 @@ public record SweepSpec(
      * @param positions     "rope" (rotary, every preset) or "learned" (a position table); the one
      *                      optional key of a spec: absent or null means "rope", because with learned
      *                      positions the diffusion model sits on the unigram plateau at these sizes
-     *                      (CROSSOVER.md). A sweep folder written before the key existed ran learned
-     *                      positions, so its sweep.json differs and resuming it is refused.
+     *                      (the README's crossover experiment). A sweep folder written before the key
+     *                      existed ran learned positions, so its sweep.json differs and resuming it is
+     *                      refused.
      */
     public record ModelSpec(String name, int contextLength, int dModel, int numLayers, int numHeads, int mlpRatio,
                             String positions) {

@@ -1,5 +1,7 @@
 package org.dlm4j.kernels;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * One fused AdamW update over flat arrays (Loshchilov and Hutter, "Decoupled Weight Decay
  * Regularization"), in the same order of operations as PyTorch's {@code torch.optim.AdamW}:
@@ -10,8 +12,9 @@ package org.dlm4j.kernels;
  *   p  = p − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)
  * </pre>
  * where t ≥ 1 is the step count, so that the bias corrections {@code 1 − βᵗ} undo the zero start
- * of m and v. The scalars (corrections, step size) are computed once in double; the per-element
- * work is float, like the parameters. Hyper-parameters are doubles, as PyTorch's are, so that
+ * of m and v. The scalars (corrections, step size) are computed in double and rounded to float,
+ * by every chunk of the fast path alike, so the bits do not depend on the chunking; the
+ * per-element work is float, like the parameters. Hyper-parameters are doubles, as PyTorch's are, so that
  * {@code 1 − β1} for β1 = 0.9 is the float nearest 0.1.
  *
  * <p>{@code param}, {@code m} and {@code v} are updated in place over {@code [offset, offset+count)};
@@ -36,34 +39,41 @@ public final class AdamW {
     public static void update(float[] param, float[] grad, float[] m, float[] v, int offset, int count,
                               double lr, double beta1, double beta2, double eps, double weightDecay, long step) {
         checkArguments(param, grad, m, v, offset, count, beta1, beta2, step);
-        Coefficients c = new Coefficients((float) (1.0 - lr * weightDecay), (float) beta1, (float) (1.0 - beta1),
-                (float) beta2, (float) (1.0 - beta2), (float) (lr / (1.0 - Math.pow(beta1, step))),
-                (float) Math.sqrt(1.0 - Math.pow(beta2, step)), (float) eps);
         if (KernelMode.fast()) {
-            Parallel.forRange(count, MIN_CHUNK,
-                    (start, end) -> updateRange(param, grad, m, v, offset + start, offset + end, c));
+            Parallel.forRange(count, MIN_CHUNK, (start, end) -> updateRange(param, grad, m, v, offset + start,
+                    offset + end, lr, beta1, beta2, eps, weightDecay, step));
         } else {
-            updateRange(param, grad, m, v, offset, offset + count, c);
+            updateRange(param, grad, m, v, offset, offset + count, lr, beta1, beta2, eps, weightDecay, step);
         }
     }
 
-    /** The per-step scalars, computed once in double and rounded to float. */
-    private record Coefficients(float decay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
-                                float stepSize, float correction2Sqrt, float eps) {
-    }
-
-    /** The reference loop over {@code [start, end)}. */
-    private static void updateRange(float[] param, float[] grad, float[] m, float[] v, int start, int end,
-                                    Coefficients c) {
+    /**
+     * The update of elements {@code [start, end)}, as the class comment gives it. The scalars are
+     * computed first, in double, and rounded to float: decay = 1 − lr·wd, β1, 1 − β1, β2, 1 − β2,
+     * stepSize = lr / (1 − β1ᵗ), √(1 − β2ᵗ) and ε. Then per element, in float and in this order:
+     * p·decay, the new m, the new v, the denominator √v / √(1 − β2ᵗ) + ε, and
+     * p − stepSize · m / denominator; m, v and param are written back.
+     */
+    @Exercise("L06.1")
+    static void updateRange(float[] param, float[] grad, float[] m, float[] v, int start, int end, double lr,
+                            double beta1, double beta2, double eps, double weightDecay, long step) {
+        float decay = (float) (1.0 - lr * weightDecay);
+        float b1 = (float) beta1;
+        float oneMinusBeta1 = (float) (1.0 - beta1);
+        float b2 = (float) beta2;
+        float oneMinusBeta2 = (float) (1.0 - beta2);
+        float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
+        float correction2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
+        float epsilon = (float) eps;
         for (int i = start; i < end; i++) {
             float g = grad[i];
-            float p = param[i] * c.decay;
-            float mi = m[i] * c.beta1 + g * c.oneMinusBeta1;
-            float vi = v[i] * c.beta2 + g * g * c.oneMinusBeta2;
-            float denominator = (float) Math.sqrt(vi) / c.correction2Sqrt + c.eps;
+            float p = param[i] * decay;
+            float mi = m[i] * b1 + g * oneMinusBeta1;
+            float vi = v[i] * b2 + g * g * oneMinusBeta2;
+            float denominator = (float) Math.sqrt(vi) / correction2Sqrt + epsilon;
             m[i] = mi;
             v[i] = vi;
-            param[i] = p - c.stepSize * (mi / denominator);
+            param[i] = p - stepSize * (mi / denominator);
         }
     }
 

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.dlm4j.exercise.Exercise;
 
 /**
  * Softmax cross-entropy over (rows, V) logits with an integer target and a weight per row:
@@ -74,18 +75,29 @@ public final class CrossEntropy {
                 }
                 float g = scale * w;
                 int base = r * vocab;
-                float lse = logSumExp[r];
                 if (KernelMode.fast()) {
-                    addSoftmax(logits, base, vocab, lse, g, dlogits);
+                    addSoftmax(logits, base, vocab, logSumExp[r], g, dlogits);
                     dlogits[base + targets[r]] -= g;
-                    continue;
+                } else {
+                    referenceBackwardRow(logits, base, vocab, logSumExp[r], targets[r], g, dlogits);
                 }
-                for (int c = 0; c < vocab; c++) {
-                    dlogits[base + c] += g * (float) Math.exp(logits[base + c] - lse);
-                }
-                dlogits[base + targets[r]] -= g;
             }
         });
+    }
+
+    /**
+     * One row of the gradient: {@code dlogits[base + c] += g (p_c - [c == target])} for c in [0, V),
+     * where p = softmax of the row {@code logits[base .. base + V)}, computed from the saved log-sum-exp
+     * as p_c = exp(logits_c - lse) (the exponential in double, rounded to float). This is the derivative
+     * of g (lse - logits_target) with respect to the row. Added into {@code dlogits}, never overwritten.
+     */
+    @Exercise("L04.2")
+    static void referenceBackwardRow(float[] logits, int base, int vocab, float lse, int target, float g,
+                                     float[] dlogits) {
+        for (int c = 0; c < vocab; c++) {
+            dlogits[base + c] += g * (float) Math.exp(logits[base + c] - lse);
+        }
+        dlogits[base + target] -= g;
     }
 
     private static float vectorMax(float[] x, int base, int cols) {

@@ -1,5 +1,7 @@
 package org.dlm4j.kernels;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * Layer normalisation over the last axis of (rows, C), biased variance (as PyTorch):
  * <pre>
@@ -62,49 +64,61 @@ public final class LayerNorm {
             }
             return;
         }
+        referenceBackward(dout, x, weight, mean, rstd, dx, dweight, dbias, rows, channels);
+    }
+
+    /**
+     * The backward pass of {@link #forward} over (rows, C), from the saved {@code mean} and {@code rstd}
+     * of each row. With n_c = (x_c - mean) rstd and g_c = dout_c w_c (w = 1 when {@code weight} is null),
+     * per row:
+     * <pre>
+     *   dx_c += rstd (g_c - mean_c'(g) - n_c mean_c'(g n))
+     * </pre>
+     * and per column, summed over rows in row order: {@code dweight_c += sum dout_c n_c},
+     * {@code dbias_c += sum dout_c}. Each of dx, dweight, dbias may be null and is then skipped; all are
+     * added into, never overwritten. Sums run in float.
+     */
+    @Exercise("L04.1")
+    static void referenceBackward(float[] dout, float[] x, float[] weight, float[] mean, float[] rstd,
+                                  float[] dx, float[] dweight, float[] dbias, int rows, int channels) {
         if (dx != null) {
-            Rows.run(rows, channels, (start, end) -> {
-                for (int r = start; r < end; r++) {
-                    int base = r * channels;
-                    float m = mean[r];
-                    float s = rstd[r];
-                    float meanG = 0f;
-                    float meanGn = 0f;
-                    for (int c = 0; c < channels; c++) {
-                        float g = dout[base + c] * (weight == null ? 1f : weight[c]);
-                        meanG += g;
-                        meanGn += g * (x[base + c] - m) * s;
-                    }
-                    meanG /= channels;
-                    meanGn /= channels;
-                    for (int c = 0; c < channels; c++) {
-                        float g = dout[base + c] * (weight == null ? 1f : weight[c]);
-                        float n = (x[base + c] - m) * s;
-                        dx[base + c] += s * (g - meanG - n * meanGn);
-                    }
+            for (int r = 0; r < rows; r++) {
+                int base = r * channels;
+                float m = mean[r];
+                float s = rstd[r];
+                float meanG = 0f;
+                float meanGn = 0f;
+                for (int c = 0; c < channels; c++) {
+                    float g = dout[base + c] * (weight == null ? 1f : weight[c]);
+                    meanG += g;
+                    meanGn += g * (x[base + c] - m) * s;
                 }
-            });
+                meanG /= channels;
+                meanGn /= channels;
+                for (int c = 0; c < channels; c++) {
+                    float g = dout[base + c] * (weight == null ? 1f : weight[c]);
+                    float n = (x[base + c] - m) * s;
+                    dx[base + c] += s * (g - meanG - n * meanGn);
+                }
+            }
         }
         if (dweight == null && dbias == null) {
             return;
         }
-        Parallel.RangeBody columns = (start, end) -> {
-            for (int c = start; c < end; c++) {
-                float sumW = 0f;
-                float sumB = 0f;
-                for (int r = 0; r < rows; r++) {
-                    float dy = dout[r * channels + c];
-                    sumW += dy * (x[r * channels + c] - mean[r]) * rstd[r];
-                    sumB += dy;
-                }
-                if (dweight != null) {
-                    dweight[c] += sumW;
-                }
-                if (dbias != null) {
-                    dbias[c] += sumB;
-                }
+        for (int c = 0; c < channels; c++) {
+            float sumW = 0f;
+            float sumB = 0f;
+            for (int r = 0; r < rows; r++) {
+                float dy = dout[r * channels + c];
+                sumW += dy * (x[r * channels + c] - mean[r]) * rstd[r];
+                sumB += dy;
             }
-        };
-        columns.run(0, channels);
+            if (dweight != null) {
+                dweight[c] += sumW;
+            }
+            if (dbias != null) {
+                dbias[c] += sumB;
+            }
+        }
     }
 }

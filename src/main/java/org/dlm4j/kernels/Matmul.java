@@ -1,5 +1,7 @@
 package org.dlm4j.kernels;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * Matrix products over row-major {@code float[]} blocks, in the three transpositions a linear
  * layer's forward and backward need:
@@ -129,6 +131,13 @@ public final class Matmul {
 
     // ---- reference loops: one dot product per output element, k ascending ----
 
+    /**
+     * c(m,n) (+)= a(m,k) · b(k,n), all row-major: element (i, p) of a is {@code a[aOff + i*k + p]}, (p, j)
+     * of b is {@code b[bOff + p*n + j]}, (i, j) of c is {@code c[cOff + i*n + j]}. Each c(i, j) is one dot
+     * product summed in float with p ascending; with {@code accumulate} it is added to c(i, j), otherwise
+     * it replaces it. Nothing outside the m·n window of c is written.
+     */
+    @Exercise("L01.1")
     static void referenceAb(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                             int m, int k, int n, boolean accumulate) {
         for (int i = 0; i < m; i++) {
@@ -142,6 +151,11 @@ public final class Matmul {
         }
     }
 
+    /**
+     * c(m,n) (+)= a(m,k) · b(n,k)ᵀ: as {@link #referenceAb}, but b is stored (n, k), so element (p, j) of
+     * bᵀ is {@code b[bOff + j*k + p]}. Row i of a meets row j of b: the forward of a linear layer.
+     */
+    @Exercise("L01.2")
     static void referenceAbT(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                              int m, int k, int n, boolean accumulate) {
         for (int i = 0; i < m; i++) {
@@ -155,6 +169,11 @@ public final class Matmul {
         }
     }
 
+    /**
+     * c(m,n) (+)= a(k,m)ᵀ · b(k,n): as {@link #referenceAb}, but a is stored (k, m), so element (i, p) of
+     * aᵀ is {@code a[aOff + p*m + i]}. Column i of a meets column j of b: a linear layer's weight gradient.
+     */
+    @Exercise("L01.3")
     static void referenceATb(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                              int m, int k, int n, boolean accumulate) {
         for (int i = 0; i < m; i++) {

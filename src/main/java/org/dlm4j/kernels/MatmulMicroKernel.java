@@ -2,6 +2,7 @@ package org.dlm4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.dlm4j.exercise.Exercise;
 
 /**
  * The register-blocked inner kernel of {@link FastMatmul} and {@link FastAttention}: one
@@ -40,6 +41,7 @@ final class MatmulMicroKernel {
      *
      * @param bPack b panel, k-major: {@code bPack[bIdx + p*COLS + j]}
      */
+    @Exercise("L13.1")
     static void tileStrided(int kc, float[] a, int aIdx, int rowStride, int kStride, float[] bPack, int bIdx,
                             float[] c, int cIdx, int ldc, boolean store) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);

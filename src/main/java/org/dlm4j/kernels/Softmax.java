@@ -1,5 +1,7 @@
 package org.dlm4j.kernels;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * Softmax and log-softmax over the last axis of a (rows, cols) block.
  * <pre>
@@ -18,23 +20,33 @@ public final class Softmax {
     public static void forward(float[] x, float[] out, int rows, int cols) {
         Rows.run(rows, cols, (start, end) -> {
             for (int r = start; r < end; r++) {
-                int base = r * cols;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < cols; c++) {
-                    max = Math.max(max, x[base + c]);
-                }
-                float sum = 0f;
-                for (int c = 0; c < cols; c++) {
-                    float e = (float) Math.exp(x[base + c] - max);
-                    out[base + c] = e;
-                    sum += e;
-                }
-                float inv = 1f / sum;
-                for (int c = 0; c < cols; c++) {
-                    out[base + c] *= inv;
-                }
+                forwardRow(x, out, r * cols, cols);
             }
         });
+    }
+
+    /**
+     * One row: {@code out[base + j] = exp(x_j - m) / sum_k exp(x_k - m)} for j in [0, cols), where
+     * x_j = {@code x[base + j]} and m is the row's maximum. Subtracting m changes nothing mathematically
+     * but keeps every exp at most 1, so logits of 1000 do not overflow. Exponentials are computed in
+     * double and rounded to float, sums run in float with j ascending; nothing outside the row is written.
+     */
+    @Exercise("L01.4")
+    static void forwardRow(float[] x, float[] out, int base, int cols) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < cols; c++) {
+            max = Math.max(max, x[base + c]);
+        }
+        float sum = 0f;
+        for (int c = 0; c < cols; c++) {
+            float e = (float) Math.exp(x[base + c] - max);
+            out[base + c] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int c = 0; c < cols; c++) {
+            out[base + c] *= inv;
+        }
     }
 
     /** dx += softmax Jacobian-vector product, from the saved probabilities {@code p}. */

@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * The worker threads behind {@link Parallel}: each waits for its next chunk by spinning for a short
  * while before it parks, as OpenMP and OpenBLAS threads do.
@@ -122,7 +124,14 @@ final class SpinningPool {
      * Runs {@code body} over {@code [0, count)} in {@code chunks} contiguous chunks (2 <= chunks <=
      * threads()), chunk 0 on the calling thread; returns false without running anything when the pool
      * is busy with another call or stopped, so the caller runs the body serially instead.
+     *
+     * <p>Under the {@code caller} lock (taken with tryLock; a thread that already holds it, i.e. a
+     * nested call, gets false too): post one {@link Job} to the mailboxes of workers 1..chunks-1,
+     * unparking those that parked; run chunk 0 here; wait until the job's pending count is 0
+     * ({@link #awaitWorkers}); then rethrow the first failure, the caller's own first (an unchecked
+     * exception or Error as it is, anything else wrapped in an IllegalStateException).
      */
+    @Exercise("L13.2")
     boolean tryRun(int count, int chunks, Parallel.RangeBody body) {
         if (caller.isHeldByCurrentThread() || !caller.tryLock()) {
             return false;

@@ -7,6 +7,7 @@
  * count and whether or not the JIT has compiled them ({@code VectorMath}: exp and lane sums built
  * from exact IEEE operations instead of the platform's vector math library).
  *
- * <p>This is the bottom layer: it imports nothing else of dlm4j.
+ * <p>This is the bottom layer: it imports nothing else of dlm4j but the course's exercise marker
+ * ({@code org.dlm4j.exercise}); the reference loops are the first lessons' exercises.
  */
 package org.dlm4j.kernels;

@@ -1,5 +1,6 @@
 package org.dlm4j.model;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.nn.Block;
 import org.dlm4j.nn.Dropout;
@@ -58,10 +59,14 @@ public final class Transformer extends Module {
 
     /**
      * Logits (B, T, V) for {@code tokens}, B*T ids laid out row by row (token t of sequence b at
-     * b*T + t), T = {@code length} at most {@code contextLength}. {@code dropoutRng} supplies the
-     * dropout seeds (one long per Dropout call, see {@link Dropout}); it may be null in evaluation
-     * mode or with dropout 0.
+     * b*T + t), T = {@code length} at most {@code contextLength}, checked first ({@code checkInput}).
+     * Then, as the class comment shows: token embeddings, plus the position table's rows 0..T-1 with
+     * learned positions; embedding dropout; every block in order; the final LayerNorm; the head, or
+     * the token table when the head is tied, as a linear layer without bias. {@code dropoutRng}
+     * supplies the dropout seeds (one long per Dropout call, see {@link Dropout}); it may be null in
+     * evaluation mode or with dropout 0.
      */
+    @Exercise("L05.4")
     public Tensor forward(int[] tokens, int batchSize, int length, Rng dropoutRng) {
         checkInput(tokens, batchSize, length);
 

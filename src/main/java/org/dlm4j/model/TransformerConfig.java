@@ -66,7 +66,7 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
      * <ul>
      *   <li>{@code tiny}: C 64, 2 layers, 4 heads, T 64, rotary positions — trains in minutes on 2 CPU cores;</li>
      *   <li>{@code small}: C 128, 4 layers, 4 heads, T 128, rotary positions;</li>
-     *   <li>{@code reference}: C 256, 4 layers, 4 heads, T 128, MLP 4x, learned positions (DESIGN.md's
+     *   <li>{@code reference}: C 256, 4 layers, 4 heads, T 128, MLP 4x, learned positions (docs/design.md's
      *       yardstick and PyTorch comparison model, about 3.3M parameters with the byte vocabulary of 258);</li>
      *   <li>{@code paper-1b}: C 2048, 24 layers, 16 heads, T 4096 — the paper's 1B model
      *       (use {@link #PAPER_VOCAB_SIZE}); meant for FLOPs arithmetic, not for a CPU.</li>

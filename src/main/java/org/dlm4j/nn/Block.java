@@ -1,5 +1,6 @@
 package org.dlm4j.nn;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.tensor.Tensor;
 
@@ -49,9 +50,12 @@ public final class Block extends Module {
     }
 
     /**
-     * x (B, T, C) -> (B, T, C). {@code dropoutRng} supplies one seed per dropout (two per call,
-     * see {@link Dropout}); it may be null in evaluation mode or with dropout 0.
+     * x (B, T, C) -> (B, T, C), pre-LN with two residual branches:
+     * {@code x = x + attn_dropout(attn(ln1(x)))}, then {@code x = x + mlp_dropout(mlp(ln2(x)))}.
+     * {@code dropoutRng} supplies one seed per dropout (two per call, attention's first, see
+     * {@link Dropout}); it may be null in evaluation mode or with dropout 0.
      */
+    @Exercise("L05.3")
     public Tensor forward(Tensor x, Rng dropoutRng) {
         x = x.add(attnDropout.forward(attn.forward(ln1.forward(x)), dropoutRng)); // (B, T, C)
         x = x.add(mlpDropout.forward(mlp.forward(ln2.forward(x)), dropoutRng));   // (B, T, C)

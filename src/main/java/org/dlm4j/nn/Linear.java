@@ -1,5 +1,6 @@
 package org.dlm4j.nn;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.tensor.Tensor;
 
@@ -25,6 +26,11 @@ public final class Linear extends Module {
         this.bias = bias ? parameter("bias", Parameter.filled(0f, out)) : null;
     }
 
+    /**
+     * y = x Wᵀ + b over the last axis: (..., in) to (..., out), through the fused {@link Tensor#linear}
+     * op (whose backward you wrote in lesson 3); without a bias, y = x Wᵀ.
+     */
+    @Exercise("L05.1")
     public Tensor forward(Tensor x) {
         return x.linear(weight, bias); // (..., in) -> (..., out)
     }

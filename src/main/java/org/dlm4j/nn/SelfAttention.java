@@ -1,5 +1,6 @@
 package org.dlm4j.nn;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.tensor.Tensor;
 
@@ -33,7 +34,12 @@ public final class SelfAttention extends Module {
         this.proj = module("proj", new Linear(channels, channels, bias, rng, Init.residualStd(numLayers)));
     }
 
-    /** x (B, T, C) -> (B, T, C). */
+    /**
+     * x (B, T, C) -> (B, T, C): the qkv projection (B, T, 3C); with {@link #rope()} q and k rotated for
+     * positions 0..T-1 ({@link Tensor#rope}); the fused attention over {@link #numHeads()} heads, causal
+     * as {@link #causal()} says ({@link Tensor#attention}); then the output projection.
+     */
+    @Exercise("L05.2")
     public Tensor forward(Tensor x) {
         Tensor projected = qkv.forward(x);                        // (B, T, 3C)
         if (rope) {

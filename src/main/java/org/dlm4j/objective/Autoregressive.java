@@ -1,5 +1,6 @@
 package org.dlm4j.objective;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.tensor.Tensor;
@@ -55,9 +56,13 @@ public final class Autoregressive implements Objective {
     }
 
     /**
-     * Splits windows (B, T+1) into inputs windows[:, 0..T-1] and targets windows[:, 1..T], then
-     * masks inputs with probability {@code ratio} each (rng may be null when ratio is 0).
+     * Splits windows (B, T+1) into inputs windows[:, 0..T-1] and targets windows[:, 1..T] (both
+     * (B, T), row by row), after checking the windows ({@code Windows.check}). Then, when {@code ratio}
+     * is above 0, each input token, row by row, is replaced by the mask id when
+     * {@code rng.nextDouble() < ratio} (one draw per input token; rng may be null when ratio is 0). The
+     * targets always stay the clean tokens.
      */
+    @Exercise("L08.1")
     public Batch shift(int[] windows, int batchSize, int length, double ratio, Rng rng) {
         Windows.check(windows, batchSize, length);
         int[] inputs = Windows.prefix(windows, batchSize, length, length);
@@ -75,7 +80,14 @@ public final class Autoregressive implements Objective {
         return new Batch(inputs, targets);
     }
 
+    /**
+     * The training loss of windows (B, T+1): check the model ({@code checkModel}), shift with this
+     * objective's input-mask ratio (drawing from {@code rng}), run the model on the inputs with
+     * {@code rng} for dropout, and take the mean cross-entropy of the logits against the targets over all
+     * B·T positions. The {@link Loss} counts B·T tokens.
+     */
     @Override
+    @Exercise("L08.2")
     public Loss loss(Transformer model, int[] windows, int batchSize, int length, Rng rng) {
         checkModel(model);
         Batch batch = shift(windows, batchSize, length, inputMaskRatio, rng);
@@ -84,7 +96,13 @@ public final class Autoregressive implements Objective {
         return new Loss(value, batch.targets().length);
     }
 
+    /**
+     * The exact mean NLL per token of windows (B, T+1): as {@link #loss} but in evaluation mode (no
+     * dropout; the model's previous mode is restored afterwards, also after an exception), without a
+     * graph ({@link Tensor#noGrad()}), and without input masking. {@code rng} is not used.
+     */
     @Override
+    @Exercise("L08.3")
     public double evaluate(Transformer model, int[] windows, int batchSize, int length, Rng rng) {
         checkModel(model);
         boolean wasTraining = model.isTraining();

@@ -1,5 +1,6 @@
 package org.dlm4j.objective;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.tensor.Tensor;
@@ -118,10 +119,14 @@ public final class MaskedDiffusion implements Objective {
     }
 
     /**
-     * The loss for clean tokens {@code x0} (B, L) and an explicit mask: x_t = x0 with the masked
-     * positions set to the mask id; loss = sum_b w_b sum_{i masked} CE(logits_bi, x0_bi) / N.
-     * {@code dropoutRng} may be null in evaluation mode.
+     * The loss for clean tokens {@code x0} (B, L) and an explicit mask: after checking the model
+     * ({@code checkModel}), x_t = x0 with the masked positions set to the mask id
+     * ({@link MaskSample#noisyInput}); the bidirectional model reads x_t; then
+     * loss = sum_b w_b sum_{i masked} CE(logits_bi, x0_bi) / N, the cross-entropy weighted by
+     * {@link MaskSample#tokenWeights} (w_b at masked positions, 0 elsewhere) and divided by the sample's
+     * normaliser N. The {@link Loss} counts B·L tokens. {@code dropoutRng} may be null in evaluation mode.
      */
+    @Exercise("L09.4")
     public Loss loss(Transformer model, int[] x0, MaskSample sample, Rng dropoutRng) {
         checkModel(model);
         int[] noisy = sample.noisyInput(x0, maskId);                                          // (B, L)
@@ -130,7 +135,12 @@ public final class MaskedDiffusion implements Objective {
         return new Loss(value, (double) sample.batchSize() * sample.length());
     }
 
-    /** B noise levels in [0, 1): independent, or stratified t_b = (b + u) / B with one shared u. */
+    /**
+     * B noise levels in [0, 1): independent, t_b = {@code rng.nextDouble()} for b = 0..B-1; or, when
+     * stratified, one u = {@code rng.nextDouble()} and t_b = (b + u) / B, exactly one level in each
+     * stratum [b/B, (b+1)/B).
+     */
+    @Exercise("L09.1")
     public double[] drawNoiseLevels(int batchSize, Rng rng) {
         double[] t = new double[batchSize];
         double u = stratified ? rng.nextDouble() : 0;
@@ -140,7 +150,16 @@ public final class MaskedDiffusion implements Objective {
         return t;
     }
 
-    /** Draws this variant's mask for B rows of length L and weighs it (see {@link DiffusionVariant}). */
+    /**
+     * Draws this variant's mask for B rows of length L and weighs it ({@link #weigh}). After refusing a
+     * non-positive B or L, the noise levels ({@link #drawNoiseLevels}), then per row, as
+     * {@link DiffusionVariant} defines them: paper and masked-mean mask with probability t_b
+     * ({@code maskIndependently}) and, when that masked nothing, one position {@code rng.nextInt(L)};
+     * llada masks with p_b = (1 - eps) t_b + eps, which becomes the row's noise level; mdlm moves t_b to
+     * eps + (1 - eps) t_b and masks with (1 - eps) t_b; llada-eval masks exactly
+     * l_b = min(L, 1 + floor(t_b L)) positions ({@code maskExactly}) and its noise level is l_b / L.
+     */
+    @Exercise("L09.2")
     public MaskSample drawMask(int batchSize, int length, Rng rng) {
         if (batchSize <= 0 || length <= 0) {
             throw new IllegalArgumentException("batchSize and length must be positive, got B=" + batchSize
@@ -177,9 +196,14 @@ public final class MaskedDiffusion implements Objective {
     /**
      * The weights of this variant for an explicit mask (B, L), e.g. one drawn by a PyTorch
      * reference. {@code noiseLevels} (B) is needed by llada (w_b = 1/p_b) and mdlm (w_b = 1/t_b) and
-     * may be null for the others, whose weights depend on the mask only. A row without masks gets weight 0 (it adds
-     * nothing to the loss).
+     * may be null for the others, whose weights depend on the mask only. Per row b with m_b masked
+     * positions: the noise level is noiseLevels[b], or m_b / L without them; the weight w_b is L / m_b
+     * for paper and llada-eval (0 for a row without masks: it adds nothing to the loss), 1 / level for
+     * llada and mdlm, 1 for masked-mean. The normaliser N is the batch's number of masked tokens (at
+     * least 1) for masked-mean and B·L for the others. A mask of the wrong size, or missing noise levels
+     * where they are needed, is an {@link IllegalArgumentException}. The mask is copied.
      */
+    @Exercise("L09.3")
     public MaskSample weigh(boolean[] masked, double[] noiseLevels, int batchSize, int length) {
         if (masked.length != (long) batchSize * length) {
             throw new IllegalArgumentException("mask has " + masked.length + " entries for B=" + batchSize

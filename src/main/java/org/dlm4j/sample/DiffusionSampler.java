@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.tensor.Tensor;
@@ -147,7 +148,11 @@ public final class DiffusionSampler {
         }
     }
 
-    /** Indices of the k largest confidences, ties to the lower index. */
+    /**
+     * Low-confidence remasking's choice: the indices of the {@code k} largest {@code confidence} values
+     * (all of them when there are fewer than k), largest first; equal confidences go to the lower index.
+     */
+    @Exercise("L11.2")
     static int[] mostConfident(double[] confidence, int k) {
         Integer[] order = new Integer[confidence.length];
         for (int i = 0; i < order.length; i++) {

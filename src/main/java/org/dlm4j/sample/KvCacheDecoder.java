@@ -2,6 +2,7 @@ package org.dlm4j.sample;
 
 import java.util.Map;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Elementwise;
 import org.dlm4j.kernels.Gelu;
 import org.dlm4j.kernels.LayerNorm;
@@ -194,8 +195,16 @@ public final class KvCacheDecoder implements NextTokenModel {
         }
     }
 
-    /** Causal attention of the n new query rows over the cached rows 0..length+i; heads written to (n, C). */
-    private void attend(int layer, float[] qkv, float[] heads, int n) {
+    /**
+     * Causal attention of the n new rows (their qkv (n, 3C), already appended to the cache) over the
+     * cache: new row i sits at position length + i and attends to the cached rows 0..length+i of its
+     * layer. Per head h: the scores q·Kᵀ against the head's cached keys (one {@link Matmul#abT} of (1, hs)
+     * by (keys, hs)ᵀ), {@code softmaxScaled} with 1/sqrt(hs), and the weighted sum of the cached values
+     * (one {@link Matmul#ab} of (1, keys) by (keys, hs)) written to {@code heads} (n, C) at row i,
+     * channels [h·hs, (h+1)·hs). The cache of a layer holds head h's rows at h·T_max·hs.
+     */
+    @Exercise("L11.1")
+    void attend(int layer, float[] qkv, float[] heads, int n) {
         int c = config.dModel();
         int hs = config.headSize();
         int headBlock = config.contextLength() * hs;

@@ -1,5 +1,9 @@
 package org.dlm4j.sample;
 
+import java.util.Arrays;
+
+import org.dlm4j.exercise.Exercise;
+
 /**
  * How many masked positions each step of a {@link DiffusionSampler} reveals, and from which block.
  *
@@ -48,24 +52,13 @@ public final class RevealSchedule {
                     + size + " positions (each block needs at least one step)");
         }
         int[] blockStarts = new int[numBlocks + 1];
-        int[] blockSteps = new int[numBlocks];
+        int[] blockSizes = new int[numBlocks];
         for (int j = 0; j < numBlocks; j++) {
             blockStarts[j] = j * size;
-            blockSteps[j] = 1;
+            blockSizes[j] = Math.min(size, masked - j * size);
         }
         blockStarts[numBlocks] = masked;
-        for (int extra = steps - numBlocks; extra > 0; extra--) {
-            int best = -1;
-            for (int j = 0; j < numBlocks; j++) {
-                int m = blockStarts[j + 1] - blockStarts[j];
-                // m / s_j > m_best / s_best, compared without division
-                if (blockSteps[j] < m && (best < 0 || (long) m * blockSteps[best]
-                        > (long) (blockStarts[best + 1] - blockStarts[best]) * blockSteps[j])) {
-                    best = j;
-                }
-            }
-            blockSteps[best]++;
-        }
+        int[] blockSteps = stepsPerBlock(blockSizes, steps);
         int[] blockOfStep = new int[steps];
         int[] revealsOfStep = new int[steps];
         int step = 0;
@@ -79,6 +72,30 @@ public final class RevealSchedule {
             }
         }
         return new RevealSchedule(blockOfStep, revealsOfStep, blockStarts);
+    }
+
+    /**
+     * How many of the {@code steps} steps each block gets, for blocks of {@code blockSizes[j]} positions
+     * (at least one block, and blocks.length &lt;= steps &lt;= the total of the sizes): every block starts
+     * with one step, then the remaining steps go one at a time to the block with the most positions per
+     * step so far, m_j / s_j, among those with fewer steps than positions; ties go to the lower block.
+     * Compare m_j / s_j without dividing: m_j · s_k &gt; m_k · s_j.
+     */
+    @Exercise("L11.3")
+    static int[] stepsPerBlock(int[] blockSizes, int steps) {
+        int[] blockSteps = new int[blockSizes.length];
+        Arrays.fill(blockSteps, 1);
+        for (int extra = steps - blockSizes.length; extra > 0; extra--) {
+            int best = -1;
+            for (int j = 0; j < blockSizes.length; j++) {
+                if (blockSteps[j] < blockSizes[j] && (best < 0
+                        || (long) blockSizes[j] * blockSteps[best] > (long) blockSizes[best] * blockSteps[j])) {
+                    best = j;
+                }
+            }
+            blockSteps[best]++;
+        }
+        return blockSteps;
     }
 
     /** S, the number of steps. */

@@ -2,6 +2,8 @@ package org.dlm4j.tensor;
 
 import java.util.Arrays;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * Trailing-dimension broadcasting (NumPy's rule): shapes are aligned at their last axes; a missing
  * axis or an axis of size 1 stretches to the other size; any other mismatch is an error.
@@ -30,6 +32,25 @@ final class Broadcast {
     }
 
     static Broadcast of(String op, int[] a, int[] b) {
+        int[] out = shape(op, a, b);
+        int sizeA = Tensor.checkShape(a);
+        int sizeB = Tensor.checkShape(b);
+        int size = Tensor.checkShape(out);
+        // Fast path: a has the full shape and b's shape is a suffix of it (bias, scalar, same shape).
+        if (sizeA == size && isSuffix(b, out)) {
+            return new Broadcast(out, null, null, sizeA, sizeB, true);
+        }
+        return new Broadcast(out, indexMap(a, out), indexMap(b, out), sizeA, sizeB, false);
+    }
+
+    /**
+     * The broadcast shape of {@code a} and {@code b}: align them at their last axes (a missing leading
+     * axis counts as size 1); on each axis the sizes must be equal or one of them 1, and the result takes
+     * the larger. (2, 1, 3) and (4, 1) give (2, 4, 3); a scalar () and (3) give (3). A mismatch is an
+     * {@link IllegalArgumentException} naming {@code op}, both shapes and the axis of the result.
+     */
+    @Exercise("L02.1")
+    static int[] shape(String op, int[] a, int[] b) {
         int rank = Math.max(a.length, b.length);
         int[] out = new int[rank];
         for (int i = 0; i < rank; i++) {
@@ -41,14 +62,7 @@ final class Broadcast {
             }
             out[i] = da == 1 ? db : da;
         }
-        int sizeA = Tensor.checkShape(a);
-        int sizeB = Tensor.checkShape(b);
-        int size = Tensor.checkShape(out);
-        // Fast path: a has the full shape and b's shape is a suffix of it (bias, scalar, same shape).
-        if (sizeA == size && isSuffix(b, out)) {
-            return new Broadcast(out, null, null, sizeA, sizeB, true);
-        }
-        return new Broadcast(out, indexMap(a, out), indexMap(b, out), sizeA, sizeB, false);
+        return out;
     }
 
     int indexA(int i) {
@@ -81,8 +95,15 @@ final class Broadcast {
         return true;
     }
 
-    /** For every flat output index, the flat index into an input of shape {@code in}. */
-    private static int[] indexMap(int[] in, int[] out) {
+    /**
+     * For every flat row-major index of the broadcast shape {@code out}, the flat index of the element of
+     * an input of shape {@code in} that it reads. Each axis of {@code out} gets the stride it has in the
+     * input (the product of the input's sizes after it), except that an axis the input does not have, or
+     * has with size 1, gets stride 0: moving along it reads the same element again. {@link
+     * StridedIndex#gatherMap} turns the strides into the map.
+     */
+    @Exercise("L02.2")
+    static int[] indexMap(int[] in, int[] out) {
         int rank = out.length;
         int[] strides = new int[rank];
         int stride = 1;

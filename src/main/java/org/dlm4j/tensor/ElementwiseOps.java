@@ -2,6 +2,7 @@ package org.dlm4j.tensor;
 
 import java.util.Arrays;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Elementwise;
 
 /**
@@ -18,8 +19,8 @@ final class ElementwiseOps {
     private ElementwiseOps() {
     }
 
-    /** The local derivatives of a binary op at one element. */
-    private interface Binary {
+    /** A binary op's value, or one of its local derivatives, at one element. */
+    interface Binary {
         float apply(float a, float b);
     }
 
@@ -141,21 +142,33 @@ final class ElementwiseOps {
             out[i] = value.apply(x[map.indexA(i)], y[map.indexB(i)]);
         }
         Tensor result = Tensor.result(out, map.shape, name, a, b);
-        result.onBackward(() -> {
-            float[] g = result.grad();
-            float[] ga = a.gradSink();
-            float[] gb = b.gradSink();
-            for (int i = 0; i < out.length; i++) {
-                int ia = map.indexA(i);
-                int ib = map.indexB(i);
-                if (ga != null) {
-                    ga[ia] += g[i] * dA.apply(x[ia], y[ib]);
-                }
-                if (gb != null) {
-                    gb[ib] += g[i] * dB.apply(x[ia], y[ib]);
-                }
-            }
-        });
+        result.onBackward(() -> binaryBackward(map, x, y, result.grad(), a.gradSink(), b.gradSink(), dA, dB));
         return result;
+    }
+
+    /**
+     * The backward step of a broadcasting binary op out = f(a, b): for every output element i, with
+     * ia = {@code map.indexA(i)} and ib = {@code map.indexB(i)},
+     * <pre>
+     *   ga[ia] += g[i] * dA(x[ia], y[ib])        gb[ib] += g[i] * dB(x[ia], y[ib])
+     * </pre>
+     * {@code x}, {@code y} are the inputs' data, {@code g} the output's gradient ({@code map.size}
+     * values), {@code ga}, {@code gb} the inputs' gradients, either null when that input needs none.
+     * A broadcast input element feeds many outputs, so its gradient is the sum of all their
+     * contributions: the updates add, and never overwrite.
+     */
+    @Exercise("L03.3")
+    static void binaryBackward(Broadcast map, float[] x, float[] y, float[] g, float[] ga, float[] gb, Binary dA,
+                               Binary dB) {
+        for (int i = 0; i < map.size; i++) {
+            int ia = map.indexA(i);
+            int ib = map.indexB(i);
+            if (ga != null) {
+                ga[ia] += g[i] * dA.apply(x[ia], y[ib]);
+            }
+            if (gb != null) {
+                gb[ib] += g[i] * dB.apply(x[ia], y[ib]);
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.dlm4j.tensor;
 
 import java.util.Arrays;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Elementwise;
 import org.dlm4j.kernels.Matmul;
 
@@ -104,18 +105,32 @@ final class MatmulOp {
         Tensor result = bias == null
                 ? Tensor.result(out, outShape, "linear", x, weight)
                 : Tensor.result(out, outShape, "linear", x, weight, bias);
-        result.onBackward(() -> {
-            float[] g = result.grad();
-            if (x.gradSink() != null) {
-                Matmul.ab(g, 0, weight.data(), 0, x.gradSink(), 0, rows, outFeatures, in, true);
-            }
-            if (weight.gradSink() != null) {
-                Matmul.aTb(g, 0, x.data(), 0, weight.gradSink(), 0, outFeatures, rows, in, true);
-            }
-            if (bias != null && bias.gradSink() != null) {
-                Elementwise.biasAddBackward(g, null, bias.gradSink(), rows, outFeatures);
-            }
-        });
+        result.onBackward(() -> linearBackward(result.grad(), x.data(), weight.data(), x.gradSink(),
+                weight.gradSink(), bias == null ? null : bias.gradSink(), rows, in, outFeatures));
         return result;
+    }
+
+    /**
+     * The backward step of Y = X Wᵀ + b, with g = dY (rows, out), x (rows, in), weight (out, in):
+     * <pre>
+     *   dx += g · W          (rows, in)     Matmul.ab
+     *   dW += gᵀ · x         (out, in)      Matmul.aTb
+     *   db += sum over rows of g   (out)     Elementwise.biasAddBackward
+     * </pre>
+     * Each of {@code dx}, {@code dweight}, {@code dbias} may be null (that input needs no gradient, or
+     * there is no bias) and is then skipped. All three are added into, never overwritten.
+     */
+    @Exercise("L03.4")
+    static void linearBackward(float[] g, float[] x, float[] weight, float[] dx, float[] dweight, float[] dbias,
+                               int rows, int in, int out) {
+        if (dx != null) {
+            Matmul.ab(g, 0, weight, 0, dx, 0, rows, out, in, true);
+        }
+        if (dweight != null) {
+            Matmul.aTb(g, 0, x, 0, dweight, 0, out, rows, in, true);
+        }
+        if (dbias != null) {
+            Elementwise.biasAddBackward(g, null, dbias, rows, out);
+        }
     }
 }

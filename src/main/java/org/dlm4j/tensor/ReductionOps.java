@@ -1,5 +1,7 @@
 package org.dlm4j.tensor;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * Sums and means. {@code sum(axis)} removes the axis: for shape (outer, n, inner) the result is
  * (outer, inner) with {@code y(o, i) = sum_j x(o, j, i)}; backward spreads g back: dx(o, j, i) += g(o, i).
@@ -45,6 +47,24 @@ final class ReductionOps {
         return result;
     }
 
+    /**
+     * The reduction of x viewed as (outer, n, inner) over its middle axis:
+     * {@code out[o*inner + i] = factor * sum over j of in[(o*n + j)*inner + i]}, summed in float with j
+     * ascending ({@code factor} 1 for a sum, 1/n for a mean). The result is (outer, inner), row-major.
+     */
+    @Exercise("L02.4")
+    static void sumAxis(float[] in, float[] out, int outer, int n, int inner, float factor) {
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                float sum = 0f;
+                for (int j = 0; j < n; j++) {
+                    sum += in[(o * n + j) * inner + i];
+                }
+                out[o * inner + i] = sum * factor;
+            }
+        }
+    }
+
     private static Tensor reduce(String name, Tensor x, int axis, boolean average) {
         int[] shape = x.shape();
         int a = x.axis(axis);
@@ -57,15 +77,7 @@ final class ReductionOps {
         float factor = average ? 1f / n : 1f;
         float[] in = x.data();
         float[] out = Workspace.floats(outer * inner);
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                float sum = 0f;
-                for (int j = 0; j < n; j++) {
-                    sum += in[(o * n + j) * inner + i];
-                }
-                out[o * inner + i] = sum * factor;
-            }
-        }
+        sumAxis(in, out, outer, n, inner, factor);
         int[] outShape = new int[shape.length - 1];
         System.arraycopy(shape, 0, outShape, 0, a);
         System.arraycopy(shape, a + 1, outShape, a, shape.length - a - 1);

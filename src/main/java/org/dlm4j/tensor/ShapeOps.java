@@ -2,6 +2,8 @@ package org.dlm4j.tensor;
 
 import java.util.Arrays;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * Ops that move elements without changing them.
  * <ul>
@@ -114,8 +116,14 @@ final class ShapeOps {
         return result;
     }
 
-    /** For each flat index of the transposed tensor, the flat index of the same element in x. */
-    private static int[] sourceIndex(int[] shape, int a0, int a1) {
+    /**
+     * For each flat row-major index of x transposed (axes {@code a0} and {@code a1} of {@code shape}
+     * swapped), the flat index of the same element in x. The transposed tensor's axis a0 walks x's axis
+     * a1 and the other way round, so its strides are x's row-major strides with those two swapped;
+     * {@link StridedIndex#gatherMap} turns them into the map.
+     */
+    @Exercise("L02.3")
+    static int[] sourceIndex(int[] shape, int a0, int a1) {
         int rank = shape.length;
         int[] strides = new int[rank];
         int stride = 1;

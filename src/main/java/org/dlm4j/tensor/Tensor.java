@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 
 /**
@@ -230,7 +231,21 @@ public class Tensor {
 
     // ---- backward ----
 
-    /** Back-propagates from this scalar (size-1) tensor: d(this)/d(this) = 1. */
+    /**
+     * Back-propagates from this scalar (size-1) tensor: d(this)/d(this) = 1.
+     * <ol>
+     *   <li>refuse (IllegalArgumentException) a tensor that is not of size 1 or does not require grad;</li>
+     *   <li>take the {@link #topologicalOrder()};</li>
+     *   <li>give every tensor in it a gradient array: a leaf keeps the one it has (gradients of leaves
+     *       add up across backward calls until {@link #zeroGrad()}) or gets a new zero one; every other
+     *       tensor gets a fresh zero array from {@link Workspace#floats} (intermediate gradients restart
+     *       at zero on every call);</li>
+     *   <li>add 1 to this tensor's gradient, then run the backward step of each tensor that has one,
+     *       from the last in the order to the first, so that a tensor's gradient is complete before its
+     *       step pushes it on to its parents.</li>
+     * </ol>
+     */
+    @Exercise("L03.2")
     public void backward() {
         if (data.length != 1) {
             throw new IllegalArgumentException("backward() needs a scalar output, got shape " + Arrays.toString(shape));
@@ -257,8 +272,14 @@ public class Tensor {
         }
     }
 
-    /** Tensors that require grad, each after all of its parents (iterative DFS, no recursion limit). */
-    private List<Tensor> topologicalOrder() {
+    /**
+     * Every tensor that requires grad and is reachable from this one through {@code parents}, each
+     * listed once and after all of its parents that require grad; this tensor comes last. A depth-first
+     * search that adds a tensor when all its parents are done gives this order; it is written with an
+     * explicit stack, because a graph can be deeper than the JVM's call stack allows recursion to go.
+     */
+    @Exercise("L03.1")
+    List<Tensor> topologicalOrder() {
         List<Tensor> order = new ArrayList<>();
         Set<Tensor> visited = new HashSet<>();
         Deque<Tensor> stack = new ArrayDeque<>();

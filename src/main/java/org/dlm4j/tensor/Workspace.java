@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.dlm4j.kernels.KernelMode;
 import org.dlm4j.kernels.Parallel;
 
 /**
@@ -103,9 +104,11 @@ public final class Workspace implements AutoCloseable {
         float[] array = free == null ? null : free.poll();
         if (array == null) {
             array = new float[n];
-        } else if (zero) {
+        } else if (zero && KernelMode.fast()) {
             float[] target = array;
             Parallel.forRange(n, ZERO_CHUNK, (start, end) -> Arrays.fill(target, start, end, 0f));
+        } else if (zero) {
+            Arrays.fill(array, 0f);                  // reference mode runs on the calling thread alone
         }
         lent.add(array);
         return array;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.dlm4j.kernels.AdamW;
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.GradNorm;
 import org.dlm4j.nn.Module;
 import org.dlm4j.nn.Parameter;
@@ -102,8 +103,11 @@ public final class AdamWOptimizer implements Optimizer {
      * Multiplies every gradient by {@code maxNorm / (norm + 1e-6)} when that factor is below 1
      * (PyTorch's {@code clip_grad_norm_}); a non-finite norm leaves the gradients untouched so the
      * caller can see and report it. {@code maxNorm <= 0} disables clipping (the norm is still returned).
+     * Returns the norm before clipping, {@link #gradNorm()}; the factor is computed in double and
+     * applied as a float with {@link GradNorm#scale}; parameters without a gradient are skipped.
      */
     @Override
+    @Exercise("L06.2")
     public double clipGradNorm(double maxNorm) {
         double norm = gradNorm();
         if (!(maxNorm > 0) || !Double.isFinite(norm)) {

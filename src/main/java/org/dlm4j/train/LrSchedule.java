@@ -1,5 +1,7 @@
 package org.dlm4j.train;
 
+import org.dlm4j.exercise.Exercise;
+
 /**
  * The learning rate as a function of the optimizer step (0 for the first update).
  *
@@ -56,6 +58,7 @@ public sealed interface LrSchedule {
         }
 
         @Override
+        @Exercise("L06.3")
         public double at(long step) {
             if (step < warmup) {
                 return warmupRate(step, warmup, peak);

@@ -18,7 +18,7 @@ import org.dlm4j.objective.ObjectiveOptions;
  *       loss far below the unigram entropy (2.97 nats on val.bin). Measured (600 steps of 32 x 64
  *       tokens, load average about 3 on 2 cores): AR val 0.36 (exact NLL) in 73 s wall,
  *       diffusion val 1.59 (its bound; 2.70 at step 100, 2.10 at 300) in 88 s wall.</li>
- *   <li>{@code reference}: the DESIGN.md yardstick model (d_model 256, 4 layers, 4 heads, T 128,
+ *   <li>{@code reference}: the yardstick model of docs/design.md (d_model 256, 4 layers, 4 heads, T 128,
  *       B 16, about 3.3M parameters), with nanoGPT's small-model optimizer settings.</li>
  * </ul>
  */

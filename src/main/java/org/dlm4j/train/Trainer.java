@@ -10,8 +10,10 @@ import org.dlm4j.data.AtomicOutput;
 import org.dlm4j.data.DataConstrainedSampler;
 import org.dlm4j.data.PreparedDataset;
 import org.dlm4j.data.ValidationBatches;
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.model.Transformer;
+import org.dlm4j.nn.Module;
 import org.dlm4j.objective.Loss;
 import org.dlm4j.objective.Objective;
 import org.dlm4j.objective.Objectives;
@@ -226,9 +228,9 @@ public final class Trainer {
     }
 
     /**
-     * One optimizer step (loss, backward, clipping, AdamW, zeroGrad) on {@code windows}. With a
-     * non-finite loss or gradient norm the update is not applied. Its tensors live in a
-     * {@link Tensor#workspace()} scope, so after the first step training reuses the same arrays.
+     * One training step on {@code windows}: the loss, then {@link #optimizationStep}. With a non-finite
+     * loss or gradient norm no weight changes. Its tensors live in a {@link Tensor#workspace()} scope, so
+     * after the first step training reuses the same arrays instead of allocating new ones.
      */
     private StepResult trainStep(int[] windows, long next, double lr) {
         try (var workspace = Tensor.workspace()) {
@@ -239,16 +241,28 @@ public final class Trainer {
             if (!Double.isFinite(value)) {
                 return new StepResult(value, "the training loss is " + value);
             }
-            loss.value().backward();
-            double norm = optimizer.clipGradNorm(config.gradClip());
-            if (!Double.isFinite(norm)) {
-                model.zeroGrad();
-                return new StepResult(value, "the gradient norm is " + norm);
-            }
+            double norm = optimizationStep(loss.value(), model, optimizer, config.gradClip(), lr);
+            return new StepResult(value, Double.isFinite(norm) ? null : "the gradient norm is " + norm);
+        }
+    }
+
+    /**
+     * The optimizer's part of a step, given the loss (a scalar tensor built from {@code model}'s
+     * parameters): back-propagate; clip the global gradient norm to {@code maxNorm}
+     * ({@link Optimizer#clipGradNorm}, 0 disables); if that norm is finite, take the optimizer step at
+     * learning rate {@code lr} and clear every gradient ({@link Module#zeroGrad}) for the next step.
+     * Returns the norm before clipping; when it is not finite nothing is updated, so the caller can stop
+     * with the weights as they were.
+     */
+    @Exercise("L06.4")
+    public static double optimizationStep(Tensor loss, Module model, Optimizer optimizer, double maxNorm, double lr) {
+        loss.backward();
+        double norm = optimizer.clipGradNorm(maxNorm);
+        if (Double.isFinite(norm)) {
             optimizer.step(lr);
             model.zeroGrad();
-            return new StepResult(value, null);
         }
+        return norm;
     }
 
     /**
