@@ -47,4 +47,21 @@ class BenchCommandTest {
         assertThat(result[2]).startsWith("dlm4j: error: ").contains("unknown objective 'gpt'");
         assertThat(result[2].strip()).doesNotContain("\n");
     }
+
+    @Test
+    void optionValuesOutOfRangeAreUsageErrors() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        String[][] cases = {
+            {"--reps", "0", "bench needs batch, length, threads, reps and steps >= 1"},
+            {"--batch-size", "0", "bench needs batch, length, threads, reps and steps >= 1"},
+            {"--context", "0", "contextLength must be positive, got 0"},
+            {"--threads", "5000", "--threads must be between 1 and the " + processors + " processors"},
+            {"--preset", "huge", "unknown"},
+        };
+        for (String[] c : cases) {
+            String[] result = run("bench", c[0], c[1]); // refused before any model is built
+            CliResult.assertOneErrorLine(new CliResult(Integer.parseInt(result[0]), result[1], result[2]),
+                    Main.EXIT_USAGE, c[2]);
+        }
+    }
 }

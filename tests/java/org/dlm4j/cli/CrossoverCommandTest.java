@@ -89,6 +89,12 @@ class CrossoverCommandTest {
                 "does not exist");
         assertOneErrorLine(run("crossover", "--preset", "tiny"), 2, "--out");
         assertOneErrorLine(run("crossover", "--preset", "tiny", "--out", out, "--threads", "0"), 2, "--threads");
+        assertOneErrorLine(run("crossover", "--preset", "tiny", "--out", out, "--threads", "5000"), 2,
+                "--threads must be between 1 and the " + Runtime.getRuntime().availableProcessors() + " processors");
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertOneErrorLine(run("crossover", "--preset", spec("ok", "", "").toString(), "--out",
+                file.resolve("sub").toString()), 1, "cannot create the output folder " + file.resolve("sub")
+                + ": Not a directory");
         assertOneErrorLine(run("crossover", "--preset", "tiny", "--out", out, "--jobs", "0"), 2, "--jobs");
         assertOneErrorLine(run("crossover", "--out", out), 2, "--preset");
 

@@ -13,8 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.dlm4j.data.DatasetMeta;
-import org.dlm4j.data.TokenDtype;
-import org.dlm4j.data.TokenFile;
+import org.dlm4j.train.Safetensors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,15 +100,77 @@ class EvalCommandTest {
         assertOneErrorLine(run("eval", "mc", "--run", arRun.toString(), "--file", malformed.toString()), 1, "line 2");
 
         // a dataset with another vocabulary than the byte model's 258 ids
-        Path wide = dir.resolve("wide");
-        Files.createDirectories(wide);
-        int[] tokens = new int[200];
-        tokens[150] = 300;
-        TokenFile.write(wide.resolve("train.bin"), tokens, TokenDtype.UINT16);
-        TokenFile.write(wide.resolve("val.bin"), tokens, TokenDtype.UINT16);
-        new DatasetMeta("bytes", null, 400, "uint16", 257, 256, 200, 200, 1, 1).write(wide);
-        assertOneErrorLine(run("eval", "--run", arRun.toString(), "--data", wide.toString()), 1,
-                "data " + wide + " uses tokenizer 'bytes' (vocab 400), the checkpoint was trained with 'bytes' (vocab 258)");
+        Path text = Files.writeString(dir.resolve("text.txt"), "the cat sat on the mat\n\nthe dog sat on the log\n");
+        Path bpe = dir.resolve("bpe");
+        CliResult prepared = run("data", "prepare", text.toString(), "--out", bpe.toString(), "--tokenizer", "bpe",
+                "--vocab-size", "262", "--val-fraction", "0.5");
+        assertThat(prepared.exitCode()).as(prepared.err()).isZero();
+        int vocab = DatasetMeta.read(bpe).vocabSize();
+        assertOneErrorLine(run("eval", "--run", arRun.toString(), "--data", bpe.toString()), 1,
+                "data " + bpe + " uses tokenizer 'bpe' (vocab " + vocab + "), the checkpoint was trained with 'bytes' (vocab 258)");
+    }
+
+    @Test
+    void unreadableFilesAreNamedWithTheOperationAndTheReasonInWords() throws Exception {
+        Path run = copyOf(arRun, dir.resolve("unreadable"));
+        Path weights = run.resolve("checkpoint/model.safetensors");
+        Files.delete(weights);
+        Files.createDirectories(weights);
+        assertOneErrorLine(run("eval", "--run", run.toString()), 1, "checkpoint file " + weights + " is a folder, not a file");
+        Files.delete(weights);
+        Files.copy(arRun.resolve("checkpoint/model.safetensors"), weights);
+
+        Path state = run.resolve("checkpoint/state.json");
+        Files.write(state, new byte[] {'{', (byte) 0xFF, '}'});
+        assertOneErrorLine(run("eval", "--run", run.toString()), 1, "cannot read " + state + ": not valid UTF-8");
+        Files.delete(state);
+        Files.createDirectories(state);
+        assertOneErrorLine(run("eval", "--run", run.toString()), 1, "checkpoint file " + state + " is a folder, not a file");
+
+        Path latin1 = Files.write(dir.resolve("latin1.jsonl"),
+                "{\"id\":\"a\",\"context\":\"caf\u00e9\",\"endings\":[\"x\",\"y\"],\"label\":0}\n"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertOneErrorLine(run("eval", "mc", "--run", arRun.toString(), "--file", latin1.toString()), 1,
+                "cannot read " + latin1 + ": not valid UTF-8");
+    }
+
+    @Test
+    void weightsThatAreNotFiniteOrOverflowAreRefusedByEveryCommand() throws Exception {
+        Path poisoned = copyOf(arRun, dir.resolve("poisoned"));
+        setWeights(poisoned, "blocks.0.attn.qkv.weight", Float.NaN);
+        String named = "tensor 'blocks.0.attn.qkv.weight' holds NaN (at index 0 of ";
+        assertOneErrorLine(run("eval", "--run", poisoned.toString(), "--max-tokens", "64"), 1, named);
+        assertOneErrorLine(run("eval", "mc", "--run", poisoned.toString(), "--file", "tiny-data/mc-val.jsonl"), 1, named);
+        assertOneErrorLine(run("sample", "--checkpoint", poisoned.toString(), "--length", "4"), 1, named);
+        assertOneErrorLine(run("train", "--out", poisoned.toString(), "--resume"), 1, named);
+
+        // finite weights as large as a float goes overflow the logits: not a number to report, nor a text to print
+        Path overflowing = copyOf(arRun, dir.resolve("overflowing"));
+        setWeights(overflowing, "ln_f.weight", Float.MAX_VALUE);
+        assertOneErrorLine(run("eval", "--run", overflowing.toString(), "--max-tokens", "64"), 1,
+                "the model's NLL is NaN, not a number to report: its weights overflow float arithmetic");
+        assertOneErrorLine(run("eval", "mc", "--run", overflowing.toString(), "--file", "tiny-data/mc-val.jsonl"), 1,
+                "the model's NLL is NaN, not a number to report: its weights overflow float arithmetic");
+        assertOneErrorLine(run("sample", "--checkpoint", overflowing.toString(), "--length", "4"), 1,
+                "the model's logits are not finite (NaN for token 0): its weights overflow float arithmetic");
+    }
+
+    /** Sets every value of weight {@code name} in the run's checkpoint to {@code value}. */
+    private static void setWeights(Path run, String name, float value) throws java.io.IOException {
+        Path file = run.resolve("checkpoint/model.safetensors");
+        Safetensors.Contents contents = Safetensors.read(file);
+        java.util.Arrays.fill(contents.get(name).data(), value);
+        Safetensors.write(file, contents.tensors().values(), contents.metadata());
+    }
+
+    /** A copy of the run folder {@code from} at {@code to}. */
+    private static Path copyOf(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Files.copy(path, to.resolve(from.relativize(path).toString()));
+            }
+        }
+        return to;
     }
 
     @Test

@@ -5,10 +5,14 @@ import static org.dlm4j.cli.CliResult.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.dlm4j.data.MultipleChoice;
 import org.dlm4j.data.PreparedDataset;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,8 @@ class MainTest {
         assertOneErrorLine(run("data", "prepare", "x.txt", "--out", "o", "--tokenizer", "words"), 2, "--tokenizer");
         assertOneErrorLine(run("data", "prepare", "x.txt", "--out", "o", "--val-fraction", "1.5"), 2, "--val-fraction must be in (0, 1)");
         assertOneErrorLine(run("data", "synth", "--stories", "many"), 2, "'many'");
+        assertOneErrorLine(run("data", "prepare", "x.txt", "--out", "o", "--tokenizer", "bpe", "--vocab-size", "10"), 2,
+                "BPE vocab size must be at least 258 (256 bytes + end-of-text + mask), got 10");
     }
 
     @Test
@@ -46,19 +52,25 @@ class MainTest {
     }
 
     @Test
+    void aFileSystemErrorThatReachesMainUndescribedStillNamesTheFileAndTheReason() {
+        assertThat(Main.message(new NoSuchFileException("/proc/dlm4jx")))
+                .isEqualTo("cannot access /proc/dlm4jx: no such file or folder");
+        assertThat(Main.message(new UncheckedIOException(new AccessDeniedException("/runs/a/config.json"))))
+                .isEqualTo("cannot access /runs/a/config.json: permission denied");
+        assertThat(Main.message(new UncheckedIOException(new MalformedInputException(1))))
+                .isEqualTo("input is not valid UTF-8");
+        // a layer that described its failure keeps its own words
+        assertThat(Main.message(new UncheckedIOException("cannot write /o/meta.json: disk full",
+                new FileSystemException("/o/.meta.json.1.tmp")))).isEqualTo("cannot write /o/meta.json: disk full");
+    }
+
+    @Test
     void runningOutOfMemoryIsOneLineNotAStackTrace() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // 64 MB cannot hold the reference model's activations for 64 windows of 128 tokens
-        Process child = new ProcessBuilder(java, "-Xmx64m", "--add-modules=jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench", "--preset", "reference",
-                "--batch-size", "64", "--reps", "1", "--steps", "1", "--warmup", "0")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(child.exitValue()).isEqualTo(Main.EXIT_FAILURE);
-        String errorLines = err.lines().filter(line -> !line.startsWith("WARNING: Using incubator modules"))
-                .reduce("", (a, b) -> a + b + "\n");
-        assertOneErrorLine(new CliResult(child.exitValue(), "", errorLines), 1, "out of memory (Java heap of");
+        ChildProcess child = ChildProcess.start(dir.resolve("child.log"), List.of("-Xmx64m"), "bench", "--preset",
+                "reference", "--batch-size", "64", "--reps", "1", "--steps", "1", "--warmup", "0");
+        assertThat(child.exitCode()).isEqualTo(Main.EXIT_FAILURE);
+        assertOneErrorLine(new CliResult(child.exitCode(), "", child.output()), 1, "out of memory (Java heap of");
     }
 
     @Test

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.dlm4j.data.AtomicOutput;
 import org.dlm4j.train.Checkpoint;
 import org.dlm4j.train.MetricsLog;
 import org.dlm4j.train.Trainer;
@@ -91,6 +91,44 @@ class TrainCommandTest {
     }
 
     @Test
+    void commandLineOptionsApplyBeforeTheFileIsCheckedAgainstThePreset() throws IOException {
+        // 3 steps alone contradict the tiny preset's 30 warmup steps; with --warmup 1 the run is fine
+        Path config = Files.writeString(dir.resolve("short.json"), "{\"objective\": \"ar\", \"steps\": 3}");
+        Path out = dir.resolve("run");
+        CliResult result = run("train", "--config", config.toString(), "--warmup", "1", "--out", out.toString(),
+                "--d-model", "16", "--layers", "1", "--context", "16", "--batch-size", "4", "--unique-tokens", "128");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("done: 3 steps");
+        // the file alone is still checked: without --warmup it says which field and where it came from
+        assertOneErrorLine(run("train", "--config", config.toString(), "--out", dir.resolve("other").toString()), 1,
+                "config file " + config + ": need 0 <= warmup < total steps");
+    }
+
+    @Test
+    void optionValuesOutOfRangeOrBeyondAnyMachineAreUsageErrors() {
+        Path out = dir.resolve("out");
+        String o = out.toString();
+        assertOneErrorLine(run(train(micro("--batch-size", "0"), "--objective", "ar", "--out", o)), 2,
+                "command-line options: batch_size must be positive, got 0");
+        assertOneErrorLine(run(train(micro("--lr", "-1"), "--objective", "ar", "--out", o)), 2,
+                "command-line options: need 0 <= min <= peak learning rate");
+        assertOneErrorLine(run(train(micro("--dropout", "1.5"), "--objective", "ar", "--out", o)), 2,
+                "dropout must be in [0, 1), got 1.5");
+        int processors = Runtime.getRuntime().availableProcessors();
+        assertOneErrorLine(run(train(micro("--threads", "5000"), "--objective", "ar", "--out", o)), 2,
+                "--threads must be between 1 and the " + processors + " processors this machine gives the JVM, got 5000");
+        List<String> withoutSteps = new ArrayList<>(List.of(micro()));
+        withoutSteps.subList(withoutSteps.indexOf("--steps"), withoutSteps.indexOf("--steps") + 2).clear();
+        assertOneErrorLine(run(train(withoutSteps.toArray(String[]::new), "--objective", "ar", "--total-tokens",
+                "99999999999999999", "--out", o)), 2,
+                "needs 3.9e+21 training FLOPs (3.87e+04 a token): more than ");
+        assertThat(run(train(withoutSteps.toArray(String[]::new), "--objective", "ar", "--total-tokens",
+                "99999999999999999", "--out", o)).err()).contains(" years even at 1 TFLOP/s on each of the "
+                + processors + " processors here; give a smaller --total-tokens or --steps");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void badInputGetsOneLineAndLeavesNoFiles() throws IOException {
         Path out = dir.resolve("out");
         String o = out.toString();
@@ -124,9 +162,9 @@ class TrainCommandTest {
         Path config = Files.writeString(dir.resolve("c.json"), "{\"model\": {\"d_modle\": 8}}");
         assertOneErrorLine(run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o)),
                 "unknown key 'd_modle' (at model.d_modle)");
-        Files.writeString(config, "{\"model\": {\"d_model\": \"wide\"}}");
-        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o)),
-                "not a valid `int` value (at model.d_model)");
+        Files.writeString(config, "{\"lr\": \"fast\"}");
+        assertOneErrorLine(run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o)), 1,
+                "config file " + config + ": Cannot deserialize value of type `double` from String \"fast\"");
         Files.writeString(config, "{\"steps\": 3");
         CliResult truncated = run(train(micro(), "--objective", "ar", "--config", config.toString(), "--out", o));
         assertOneErrorLine(truncated, "config file " + config + " is not valid JSON: Unexpected end-of-input");
@@ -167,13 +205,13 @@ class TrainCommandTest {
     }
 
     @Test
-    void aDivergingRunExitsNonZeroWithOneLineAndKeepsItsCheckpoint() throws IOException {
+    void aDivergingRunExitsOneWithOneLineAndSavesNoWeightsThatDoNotEvaluate() throws IOException {
         Path out = dir.resolve("run");
         CliResult result = run(train(micro("--lr", "1e30", "--min-lr", "1e30", "--warmup", "0", "--grad-clip", "0",
                 "--checkpoint-interval", "1"), "--objective", "ar", "--out", out.toString()));
-        assertOneErrorLine(result, "training stopped at step");
-        assertThat(result.err()).contains("is NaN; kept the last good checkpoint (step");
-        assertThat(Checkpoint.exists(out)).isTrue();
+        assertOneErrorLine(result, 1, "training stopped at step 1: the weights give a validation loss of NaN, so they"
+                + " were not saved; no checkpoint had been written yet");
+        assertThat(out).doesNotExist();
     }
 
     @Test
@@ -186,6 +224,42 @@ class TrainCommandTest {
         assertThat(out).doesNotExist();
         CliResult again = run(train(micro(), "--objective", "ar", "--out", out.toString()));
         assertThat(again.exitCode()).as(again.err()).isZero();
+    }
+
+    @Test
+    void resumeStartsARunThatStoppedBeforeItsFirstCheckpointAgainFromStepZero() throws IOException {
+        // what kill -9 leaves before the first checkpoint: the config, the step-0 validation, a torn line
+        Path out = dir.resolve("run");
+        CliResult first = run(train(micro("--steps", "3", "--unique-tokens", "128", "--checkpoint-interval", "3"), "--objective", "ar", "--out",
+                out.toString()));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        String config = Files.readString(out.resolve(Trainer.CONFIG_FILE));
+        AtomicOutput.deleteRecursively(Checkpoint.folder(out));
+        Files.writeString(out.resolve(Trainer.METRICS_FILE), "{\"step\":0,\"tokens\":0,\"val_loss\":5.5}\n{\"st");
+
+        assertOneErrorLine(run("train", "--out", out.toString(), "--resume", "--lr", "0.5"), 1,
+                "the run in " + out + " was written by a different config (lr: checkpoint 0.003, this run 0.5)");
+        CliResult resumed = run("train", "--out", out.toString(), "--resume");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains(out + " has no checkpoint yet; starting its run again from step 0")
+                .contains("done: 3 steps");
+        assertThat(Files.readString(out.resolve(Trainer.CONFIG_FILE))).isEqualTo(config);
+        assertThat(column(out.resolve(Trainer.METRICS_FILE), "train_loss")).hasSize(3);
+        assertThat(Checkpoint.load(out).state().step()).isEqualTo(3);
+    }
+
+    @Test
+    void aDatasetWhoseMetadataContradictsItselfIsRefusedBeforeTraining() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        for (String file : List.of("train.bin", "val.bin")) {
+            Files.copy(Path.of("tiny-data/bytes").resolve(file), data.resolve(file));
+        }
+        Files.writeString(data.resolve("meta.json"), Files.readString(Path.of("tiny-data/bytes/meta.json"))
+                .replace("\"mask_id\" : 257", "\"mask_id\" : 256"));
+        Path out = dir.resolve("run");
+        assertOneErrorLine(run(train(micro(), "--objective", "diffusion", "--data", data.toString(), "--out",
+                out.toString())), 1, "mask_id 256 equals eot_id 256; the mask needs an id of its own");
+        assertThat(out).doesNotExist();
     }
 
     @Test
@@ -222,24 +296,12 @@ class TrainCommandTest {
                 "--unique-tokens", "4096", "--eval-interval", "200", "--eval-batches", "2",
                 "--checkpoint-interval", "50", "--threads", "1"};
         Path killed = dir.resolve("killed");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(train(options, "--out", killed.toString())));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("child.log").toFile()).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.isDirectory(Checkpoint.folder(killed)) && child.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(child.isAlive()).as("the child must still be training when killed: "
-                    + Files.readString(dir.resolve("child.log"))).isTrue();
-            child.destroyForcibly();
-            child.waitFor(20, TimeUnit.SECONDS);
-        } finally {
-            child.destroyForcibly();
-        }
+        ChildProcess child = ChildProcess.start(dir.resolve("child.log"), List.of(), train(options, "--out",
+                killed.toString()));
+        boolean training = child.awaitWhileAlive(() -> Files.isDirectory(Checkpoint.folder(killed)));
+        child.signal("KILL");
+        assertThat(training).as("the child must still be training when killed: " + child.output()).isTrue();
+        assertThat(child.exitCode()).isEqualTo(137);
         long killedAt = column(killed.resolve(Trainer.METRICS_FILE), "train_loss").size();
         assertThat(killedAt).isLessThan(600);
 

@@ -50,4 +50,21 @@ class AtomicOutputTest {
         assertThat(dir.resolve("t")).doesNotExist();
         AtomicOutput.deleteRecursively(dir.resolve("t"));
     }
+
+    @Test
+    void aPartialFolderLeftByAProcessThatDiedIsRemovedByTheNextWriteAndALiveOneIsKept() throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Path abandoned = Files.createDirectories(dir.resolve(".ds.partial-" + ended.pid() + "-123"));
+        Files.writeString(abandoned.resolve("train.bin"), "half");
+        Path live = Files.createDirectories(dir.resolve(".ds.partial-" + ProcessHandle.current().pid() + "-456"));
+        Path otherTarget = Files.createDirectories(dir.resolve(".other.partial-" + ended.pid() + "-789"));
+
+        AtomicOutput.writeFolder(dir.resolve("ds"), false, folder -> Files.writeString(folder.resolve("a"), "a"));
+
+        assertThat(abandoned).doesNotExist();
+        assertThat(live).exists();
+        assertThat(otherTarget).exists();
+        assertThat(dir.resolve("ds/a")).hasContent("a");
+    }
 }

@@ -44,4 +44,16 @@ class MultipleChoiceTest {
                 .hasMessage(file + " line 1: Unexpected end-of-input: expected close marker for Object");
         assertThatThrownBy(() -> MultipleChoice.readJsonl(dir.resolve("none.jsonl"))).hasMessageContaining("does not exist");
     }
+
+    @Test
+    void aFractionalLabelOrAMissingEndingIsRefusedNamingTheField() throws Exception {
+        Path file = dir.resolve("bad.jsonl");
+        Files.writeString(file, "{\"id\":\"x\",\"context\":\"c\",\"endings\":[\"a\",\"b\"],\"label\":1.5}\n");
+        assertThatThrownBy(() -> MultipleChoice.readJsonl(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(file + " line 1: ").hasMessageContaining("1.5").hasMessageContaining("label")
+                .hasMessageNotContaining("\n");
+        Files.writeString(file, "{\"id\":\"x\",\"context\":\"c\",\"endings\":[\"a\",null],\"label\":0}\n");
+        assertThatThrownBy(() -> MultipleChoice.readJsonl(file))
+                .hasMessage(file + " line 1: item x has no text for ending 1 (null)");
+    }
 }

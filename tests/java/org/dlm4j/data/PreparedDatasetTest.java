@@ -123,6 +123,39 @@ class PreparedDatasetTest {
     }
 
     @Test
+    void metadataThatContradictsItsTokenizerIsRefusedWhereItIsRead() throws Exception {
+        Path out = writeBytes(List.of("a"), List.of("b"));
+        Path meta = out.resolve("meta.json");
+        String good = Files.readString(meta);
+        String[][] cases = {
+            {"\"mask_id\" : 257", "\"mask_id\" : 256", "mask_id 256 equals eot_id 256; the mask needs an id of its own"},
+            {"\"bytes\"", "\"klingon\"", "unknown tokenizer 'klingon' (expected bytes, bpe or gpt2)"},
+            {"\"vocab_size\" : 258", "\"vocab_size\" : 300",
+                "tokenizer 'bytes' has vocab_size 258, eot_id 256 and mask_id 257; this file says 300, 256 and 257"},
+            {"\"bytes\",", "\"bytes\", \"tokenizer_file\" : \"tokenizer.json\",",
+                "tokenizer 'bytes' takes no tokenizer_file, got 'tokenizer.json'"},
+            {"\"bytes\"", "\"bpe\"", "tokenizer 'bpe' needs its tokenizer_file"},
+        };
+        for (String[] c : cases) {
+            Files.writeString(meta, good.replace(c[0], c[1]));
+            assertThatThrownBy(() -> PreparedDataset.open(out)).as(c[2]).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("dataset meta file " + meta + " is invalid: meta: " + c[2]);
+        }
+    }
+
+    @Test
+    void aBpeDatasetWhoseTokenizerFileHasAnotherVocabularyIsRefused() throws Exception {
+        Path out = dir.resolve("bpe");
+        int vocab = DatasetWriter.write(out, BpeTrainer.train(List.of("the cat sat on the mat"), 262),
+                List.of("the cat", "the mat"), List.of("the sat"), false).vocabSize();
+        Path meta = out.resolve("meta.json");
+        Files.writeString(meta, Files.readString(meta).replace("\"vocab_size\" : " + vocab, "\"vocab_size\" : 300"));
+        assertThatThrownBy(() -> PreparedDataset.open(out)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dataset meta file " + meta + " says vocab_size 300 but its tokenizer file "
+                        + out.resolve("tokenizer.json") + " has " + vocab + " ids");
+    }
+
+    @Test
     void rejectsIdsBeyondTheVocabularyOnOpen() throws Exception {
         Path out = writeBytes(List.of("a"), List.of("b"));
         TokenFile.write(out.resolve("val.bin"), new int[] {98, 258}, TokenDtype.UINT16);

@@ -55,11 +55,20 @@ class AtomicFilesTest {
         assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
             out.write("half of a new che".getBytes());
             throw new IOException("disk full");
-        })).isInstanceOf(IOException.class).hasMessage("disk full");
+        })).isInstanceOf(IOException.class).hasMessage("cannot write " + target + ": disk full");
 
         assertThat(target).hasContent("complete old checkpoint");
         try (var files = Files.list(folder)) {
             assertThat(files).containsExactly(target);
         }
+    }
+
+    @Test
+    void aFailureNamesTheTargetNotTheTemporaryFile() throws IOException {
+        Path file = Files.writeString(folder.resolve("file"), "x");
+        Path target = file.resolve("config.json"); // its folder is a file
+
+        assertThatThrownBy(() -> AtomicFiles.writeString(target, "{}")).isInstanceOf(IOException.class)
+                .hasMessage("cannot write " + target + ": " + file + " exists and is not a folder");
     }
 }

@@ -69,4 +69,27 @@ class CheckpointTest {
         Files.writeString(state, Files.readString(state).replace("\"format_version\" : 1", "\"format_version\" : 2"));
         assertThatThrownBy(() -> Checkpoint.load(dir)).hasMessageContaining("format_version 2, this dlm4j reads version 1");
     }
+
+    @Test
+    void aTensorThatIsNotFiniteIsRefusedWithItsName() throws Exception {
+        try (PreparedDataset data = PreparedDataset.open(TINY_DATA)) {
+            Trainer.create(micro("ar"), data, dir, Progress.silent()).runUntil(3);
+        }
+        Path weights = dir.resolve("checkpoint/model.safetensors");
+        Safetensors.Contents contents = Safetensors.read(weights);
+        contents.get("blocks.0.mlp.fc.weight").data()[5] = Float.NaN;
+        Safetensors.write(weights, contents.tensors().values(), contents.metadata());
+        assertThatThrownBy(() -> Checkpoint.load(dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("checkpoint file " + weights + " is not usable: tensor 'blocks.0.mlp.fc.weight' holds NaN"
+                        + " (at index 5 of 512) (dlm4j never saves such values; the file was changed or written by"
+                        + " another program)");
+
+        contents.get("blocks.0.mlp.fc.weight").data()[5] = 0.5f;
+        Safetensors.write(weights, contents.tensors().values(), contents.metadata());
+        Path moments = dir.resolve("checkpoint/optimizer.safetensors");
+        Safetensors.Contents optimizer = Safetensors.read(moments);
+        optimizer.get("v.head.weight").data()[0] = Float.POSITIVE_INFINITY;
+        Safetensors.write(moments, optimizer.tensors().values(), optimizer.metadata());
+        assertThatThrownBy(() -> Checkpoint.load(dir)).hasMessageContaining("tensor 'v.head.weight' holds Infinity");
+    }
 }

@@ -3,7 +3,11 @@ package org.dlm4j.train;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+
 import java.io.IOException;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,6 +21,20 @@ class MetricsLogTest {
 
     @TempDir
     Path folder;
+
+    @Test
+    void aFullDiskNamesTheFileTheOperationAndTheReason() throws IOException {
+        try (FileSystem disk = Jimfs.newFileSystem(Configuration.unix().toBuilder().setBlockSize(64).setMaxSize(128)
+                .build())) {
+            Path file = disk.getPath("/metrics.jsonl");
+            try (MetricsLog log = MetricsLog.open(file)) {
+                log.append(record("step", 1, "train_loss", 2.5));
+                assertThatThrownBy(() -> log.append(record("note", "x".repeat(200))))
+                        .isInstanceOf(IOException.class)
+                        .hasMessage("cannot append to /metrics.jsonl: out of disk space");
+            }
+        }
+    }
 
     @Test
     void writesOneFlushedJsonObjectPerLineAndReadsThemBack() throws IOException {

@@ -78,6 +78,8 @@ class TrainConfigTest {
                 .hasMessageContaining("must be divisible by numHeads 5");
         assertThatThrownBy(() -> TrainConfigJson.merge(tiny, json("{\"warmup_steps\": 800}"), "cfg"))
                 .hasMessageContaining("need 0 <= warmup < total steps");
+        assertThatThrownBy(() -> TrainConfigJson.merge(tiny, json("{\"steps\": 3.7}"), "cfg"))
+                .hasMessageStartingWith("cfg: ").hasMessageContaining("3.7").hasMessageContaining("(at steps)");
         Path file = Files.writeString(dir.resolve("c.json"), "{\"lr\": ");
         assertThatThrownBy(() -> TrainConfigJson.readOverrides(file)).hasMessageStartingWith("config file " + file
                 + " is not valid JSON");

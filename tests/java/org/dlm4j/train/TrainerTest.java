@@ -6,7 +6,11 @@ import static org.dlm4j.train.TrainTestSupport.TINY_DATA;
 import static org.dlm4j.train.TrainTestSupport.column;
 import static org.dlm4j.train.TrainTestSupport.micro;
 
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+
 import java.io.IOException;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -126,15 +130,128 @@ class TrainerTest {
     }
 
     @Test
-    void aDivergingRunStopsAndKeepsTheLastGoodCheckpoint() throws IOException {
+    void aDivergingRunLogsTheDivergedStepAndKeepsTheLastGoodCheckpoint() throws IOException {
+        Trainer trainer = Trainer.create(micro("ar"), data, dir, Progress.silent());
+        trainer.runUntil(3); // checkpoint at step 3
+        trainer.model().namedParameters().get("head.weight").data()[0] = Float.NaN; // as if the weights blew up
+        assertThatThrownBy(trainer::run).isInstanceOf(TrainingDivergedException.class)
+                .hasMessage("training stopped at step 4: the training loss is NaN; kept the last good checkpoint"
+                        + " (step 3) in " + Checkpoint.folder(dir));
+        Map<String, Object> last = MetricsLog.read(dir.resolve(Trainer.METRICS_FILE)).getLast();
+        assertThat(last).containsEntry("step", 4).containsEntry("diverged", "the training loss is NaN");
+        assertThat((Double) last.get("train_loss")).isNaN();
+        assertThat(Checkpoint.load(dir).state().step()).isEqualTo(3);
+    }
+
+    @Test
+    void weightsThatNoLongerEvaluateAreNeverSavedAsACheckpoint() throws IOException {
+        // after one step at lr 1e30 the weights are about 1e30: finite, but every loss they give is NaN
         TrainConfig explosive = TrainConfigJson.merge(micro("ar"), TrainConfigJson.JSON.readTree(
                 "{\"lr\": 1e30, \"min_lr\": 1e30, \"warmup_steps\": 0, \"grad_clip\": 0, \"checkpoint_interval\": 1}"),
                 "t");
-        Trainer trainer = Trainer.create(explosive, data, dir, Progress.silent());
+        Path out = dir.resolve("run");
+        Trainer trainer = Trainer.create(explosive, data, out, Progress.silent());
         assertThatThrownBy(trainer::run).isInstanceOf(TrainingDivergedException.class)
-                .hasMessageMatching("training stopped at step \\d+: the (training|validation) loss is NaN; kept the last"
-                        + " good checkpoint \\(step \\d+\\) in .*checkpoint");
-        // a checkpoint every step: the kept one is the last completed step, before the bad update
-        assertThat(Checkpoint.load(dir).state().step()).isEqualTo(trainer.step()).isGreaterThanOrEqualTo(1);
+                .hasMessage("training stopped at step 1: the weights give a validation loss of NaN, so they were not"
+                        + " saved; no checkpoint had been written yet");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aNewRunTakesOverAFolderLeftByARunThatStoppedBeforeItsFirstCheckpoint() throws IOException {
+        // what kill -9 leaves before the first checkpoint: the config, some metrics, a half-written checkpoint
+        Files.writeString(dir.resolve(Trainer.CONFIG_FILE), "{}");
+        Files.writeString(dir.resolve(Trainer.METRICS_FILE), "{\"step\":0,\"tokens\":0,\"val_loss\":5.5}\n{\"st");
+        Files.createDirectories(dir.resolve("checkpoint.tmp"));
+        Files.writeString(dir.resolve("checkpoint.tmp/model.safetensors"), "half");
+        Files.writeString(dir.resolve(".config.json.123.tmp"), "{");
+        Trainer.create(micro("ar"), data, dir, Progress.silent()).run();
+        assertThat(Checkpoint.load(dir).state().step()).isEqualTo(8);
+        assertThat(column(dir.resolve(Trainer.METRICS_FILE), "train_loss")).hasSize(8);
+
+        // anything else in the folder (here a checkpoint, or a file of the user's) is never taken over
+        assertThatThrownBy(() -> Trainer.create(micro("ar"), data, dir, Progress.silent()))
+                .hasMessageContaining("is not empty");
+        Path mixed = Files.createDirectories(dir.resolve("mixed"));
+        Files.writeString(mixed.resolve(Trainer.CONFIG_FILE), "{}");
+        Files.writeString(mixed.resolve("notes.txt"), "mine");
+        assertThatThrownBy(() -> Trainer.create(micro("ar"), data, mixed, Progress.silent()))
+                .hasMessageContaining("is not empty");
+        assertThat(mixed.resolve(Trainer.CONFIG_FILE)).hasContent("{}");
+    }
+
+    @Test
+    void aStopRequestEndsTheRunAtAStepBoundaryAndANewRunStoppedEarlyLeavesNoFolder() throws IOException {
+        Path early = dir.resolve("early");
+        Trainer fresh = Trainer.create(micro("ar"), data, early, Progress.silent());
+        fresh.requestStop();
+        assertThatThrownBy(fresh::run).isInstanceOf(TrainingStoppedException.class)
+                .hasMessage("training stopped at step 0: interrupted; no checkpoint had been written yet");
+        assertThat(early).doesNotExist();
+
+        Path later = dir.resolve("later");
+        Trainer trainer = Trainer.create(micro("ar"), data, later, Progress.silent());
+        trainer.runUntil(4); // checkpoint at step 3, step 4 logged
+        trainer.requestStop();
+        assertThatThrownBy(trainer::run).isInstanceOf(TrainingStoppedException.class)
+                .hasMessage("training stopped at step 4: interrupted; kept the last good checkpoint (step 3) in "
+                        + Checkpoint.folder(later));
+        assertThat(Checkpoint.load(later).state().step()).isEqualTo(3);
+        assertThat(Trainer.resume(null, data, later, Progress.silent()).run().step()).isEqualTo(8);
+    }
+
+    /** A file system of {@code bytes} bytes (in 512-byte blocks), a real "disk" that fills up. */
+    private static FileSystem diskOf(long bytes) {
+        return Jimfs.newFileSystem(Configuration.unix().toBuilder().setBlockSize(512).setMaxSize(bytes).build());
+    }
+
+    @Test
+    void aFullDiskBeforeTheFirstCheckpointNamesTheFileAndRemovesWhatTheRunWrote() throws IOException {
+        try (FileSystem disk = diskOf(16 * 1024)) { // room for config.json and metrics, not for a checkpoint
+            Path out = disk.getPath("/run");
+            Trainer trainer = Trainer.create(micro("ar"), data, out, Progress.silent());
+            assertThatThrownBy(trainer::run).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("training stopped at step 3: cannot write /run/checkpoint.tmp/")
+                    .hasMessageEndingWith(": out of disk space; no checkpoint had been written yet");
+            assertThat(out).doesNotExist();
+        }
+    }
+
+    @Test
+    void aDiskTooFullForTheConfigLeavesNoFolder() throws IOException {
+        try (FileSystem disk = diskOf(512)) {
+            Path out = disk.getPath("/run");
+            assertThatThrownBy(() -> Trainer.create(micro("ar"), data, out, Progress.silent()))
+                    .isInstanceOf(IOException.class).hasMessage("cannot write /run/config.json: out of disk space");
+            assertThat(out).doesNotExist();
+        }
+    }
+
+    @Test
+    void aFullDiskAtALaterCheckpointKeepsTheEarlierOneAndSaysWhichStep() throws IOException {
+        long used;
+        try (FileSystem roomy = diskOf(1 << 24)) {
+            Trainer.create(micro("ar"), data, roomy.getPath("/run"), Progress.silent()).runUntil(3);
+            used = sizeOf(roomy.getPath("/run"));
+        }
+        try (FileSystem disk = diskOf(used + used / 2)) { // a second checkpoint beside the first does not fit
+            Path out = disk.getPath("/run");
+            Trainer trainer = Trainer.create(micro("ar"), data, out, Progress.silent());
+            assertThatThrownBy(trainer::run).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("training stopped at step 6: cannot write /run/checkpoint.tmp/")
+                    .hasMessageEndingWith(": out of disk space; kept the last good checkpoint (step 3) in /run/checkpoint");
+            assertThat(out.resolve("checkpoint.tmp")).doesNotExist();
+            assertThat(Checkpoint.load(out).state().step()).isEqualTo(3);
+        }
+    }
+
+    private static long sizeOf(Path folder) throws IOException {
+        try (var files = Files.walk(folder)) {
+            long total = 0;
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                total += Files.size(file);
+            }
+            return total;
+        }
     }
 }

@@ -59,14 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        TransformerConfig base = TransformerConfig.preset(preset, ByteTokenizer.VOCAB_SIZE);
-        int length = context == null ? base.contextLength() : context;
-        int width = dModel == null ? base.dModel() : dModel;
-        TransformerConfig model = new TransformerConfig(base.vocabSize(), length, width, base.numLayers(),
-                base.numHeads(), base.mlpRatio(), base.dropout(), base.causal(), base.bias(), base.tiedHead(),
-                base.positions());
-        Benchmark.Result result = Benchmark.run(new Benchmark.Settings(model, objective, batchSize, length, threads,
-                warmup, reps, steps, 1));
+        Benchmark.Result result = Benchmark.run(settings());
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> numbers = result.toMap();
         if (json) {
@@ -76,5 +69,21 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The benchmark's settings; a value out of range is a usage error (exit 2). */
+    private Benchmark.Settings settings() {
+        Threads.check(spec.commandLine(), threads);
+        try {
+            TransformerConfig base = TransformerConfig.preset(preset, ByteTokenizer.VOCAB_SIZE);
+            int length = context == null ? base.contextLength() : context;
+            int width = dModel == null ? base.dModel() : dModel;
+            TransformerConfig model = new TransformerConfig(base.vocabSize(), length, width, base.numLayers(),
+                    base.numHeads(), base.mlpRatio(), base.dropout(), base.causal(), base.bias(), base.tiedHead(),
+                    base.positions());
+            return new Benchmark.Settings(model, objective, batchSize, length, threads, warmup, reps, steps, 1);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 }

@@ -74,7 +74,7 @@ public final class CrossoverCommand implements Callable<Integer> {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         int jobCount = jobs == null ? cores : positive("--jobs", jobs);
-        Parallel.setThreads(threads == null ? Math.max(1, cores / jobCount) : positive("--threads", threads));
+        Parallel.setThreads(threads == null ? Math.max(1, cores / jobCount) : Threads.check(spec.commandLine(), threads));
         if (maxRuns != null) {
             positive("--max-runs", maxRuns);
         }

@@ -1,7 +1,6 @@
 package org.dlm4j.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.dlm4j.data.AtomicOutput;
 import org.dlm4j.data.BpeTrainer;
 import org.dlm4j.data.ByteTokenizer;
 import org.dlm4j.data.CorpusStats;
@@ -82,6 +82,13 @@ public final class DataCommand implements Runnable {
             if (tokenizer != TokenizerChoice.bpe && spec.commandLine().getParseResult().hasMatchedOption("--vocab-size")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--vocab-size applies only to --tokenizer bpe");
             }
+            if (tokenizer == TokenizerChoice.bpe) {
+                try {
+                    BpeTrainer.requireVocabSize(vocabSize);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+            }
             var allDocuments = new ArrayList<String>();
             for (Path input : inputs) {
                 allDocuments.addAll(documents.split(readUtf8(input)));
@@ -111,7 +118,7 @@ public final class DataCommand implements Runnable {
             } catch (CharacterCodingException e) {
                 throw new IllegalArgumentException("input file " + file + " is not valid UTF-8");
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+                throw AtomicOutput.failedUnchecked("read", file, e);
             }
         }
     }

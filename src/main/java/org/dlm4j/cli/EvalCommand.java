@@ -119,6 +119,7 @@ public final class EvalCommand implements Callable<Integer> {
             TokenFile file = split.equals("val") ? dataset.val() : dataset.train();
             result = LikelihoodEvaluator.evaluate(loaded.model(), loaded.objective(), file, options);
         }
+        requireFinite(result.nllPerToken(), loaded);
         PrintWriter out = commandLine.getOut();
         if (json) {
             out.println(JSON.writeValueAsString(likelihoodJson(loaded, result)));
@@ -144,6 +145,17 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(commandLine, option + " applies only to the Monte Carlo"
                         + " bounds (paper, llada, llada-eval, mdlm); estimator '" + estimator.label() + "' is exact");
             }
+        }
+    }
+
+    /**
+     * A checkpoint's tensors are all finite ({@link org.dlm4j.train.Checkpoint#load} checks), but weights
+     * so large that the logits overflow still give NaN: an error, not a number to print.
+     */
+    static void requireFinite(double nll, LoadedModel loaded) {
+        if (!Double.isFinite(nll)) {
+            throw new IllegalArgumentException("the model's NLL is " + nll + ", not a number to report: its weights"
+                    + " overflow float arithmetic (checkpoint " + loaded.folder() + ")");
         }
     }
 
@@ -268,6 +280,7 @@ public final class EvalCommand implements Callable<Integer> {
             Tokenizer tokenizer = tokenizer(loaded);
             McResult result = MultipleChoiceEvaluator.evaluate(loaded.model(), loaded.objective(), items, tokenizer,
                     options);
+            requireFinite(result.meanNllCorrect() + result.meanNllWrong(), loaded);
             PrintWriter out = commandLine.getOut();
             if (json) {
                 out.println(JSON.writeValueAsString(mcJson(loaded, result)));

@@ -1,12 +1,22 @@
 package org.dlm4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+
+import org.dlm4j.data.AtomicOutput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code dlm4j} command. Exit codes: 0 success, 1 a failure while running (bad file, bad data),
- * 2 a usage error (unknown option, missing or malformed argument). Errors print one line on stderr.
+ * The {@code dlm4j} command. Exit codes, one rule for every command (picocli's convention): 0 success;
+ * 1 the command line is fine but the work failed (a missing or invalid file, options the data cannot
+ * satisfy, an I/O error, a diverged run, out of memory); 2 the command line itself is wrong whatever the
+ * files hold (unknown option, missing or malformed value, a value out of range, contradicting options);
+ * 130 and 143 after SIGINT and SIGTERM (128 + the signal). Errors print one line on stderr.
  */
 @Command(name = "dlm4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and compare autoregressive and masked-diffusion language models.",
@@ -18,6 +28,8 @@ public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+    /** 128 + SIGINT; on a real signal the JVM exits with 128 + the signal's number (130 or 143) itself. */
+    public static final int EXIT_INTERRUPTED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,10 +82,31 @@ public final class Main implements Runnable {
         return commandLine;
     }
 
-    /** The innermost useful message: wrappers such as UncheckedIOException keep the cause's text. */
-    private static String message(Throwable e) {
+    /**
+     * The exception's message. Every layer describes its own I/O failures ("cannot write FILE: reason");
+     * a file-system exception that reached here undescribed (its message a bare path) still gets one.
+     */
+    static String message(Throwable e) {
+        IOException undescribed = undescribedIoFailure(e);
+        if (undescribed instanceof FileSystemException fs && fs.getFile() != null) {
+            return AtomicOutput.failed("access", Path.of(fs.getFile()), fs).getMessage();
+        }
+        if (undescribed instanceof CharacterCodingException coding) {
+            return "input is " + AtomicOutput.reason(coding);
+        }
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** An I/O exception that no layer described: thrown as it is, or wrapped without a message of its own. */
+    private static IOException undescribedIoFailure(Throwable e) {
+        if (e instanceof IOException io) {
+            return io;
+        }
+        if (e instanceof UncheckedIOException unchecked && unchecked.getMessage().equals(unchecked.getCause().toString())) {
+            return unchecked.getCause();
+        }
+        return null;
     }
 
     private static String oneLine(String message) {

@@ -28,9 +28,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code dlm4j sample}: generates text from a training run's checkpoint. The checkpoint decides the
  * sampler: a causal (AR) model decodes token by token with a KV cache ({@code --no-cache} re-runs the
- * whole prefix instead); a bidirectional (diffusion) model reveals masked positions over
- * {@code --steps} steps, after a {@code --prompt} or inside an {@code --infill} text. The same seed
- * prints the same text.
+ * whole prefix instead), sliding its window past the context ({@link ArSampler}); a bidirectional
+ * (diffusion) model reveals masked positions over {@code --steps} steps, after a {@code --prompt} or
+ * inside an {@code --infill} text. The same seed prints the same text.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Generate text from a checkpoint: AR (KV cache) or masked diffusion, as the model was trained.")
@@ -50,7 +50,8 @@ public final class SampleCommand implements Callable<Integer> {
             description = "Diffusion only: a text with spans [MASK:N] (N tokens each) to fill, e.g. \"The cat [MASK:5] the mat\".")
     String infill;
 
-    @Option(names = "--length", description = "Tokens to generate (default: what the context leaves, at most 128).")
+    @Option(names = "--length", description = "Tokens to generate (default: what the context leaves, at most 128;"
+            + " an AR model goes on past its context by sliding the window).")
     Integer length;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every random draw (default: ${DEFAULT-VALUE}).")

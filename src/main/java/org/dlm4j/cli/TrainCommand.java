@@ -13,15 +13,17 @@ import java.util.concurrent.Callable;
 import org.dlm4j.data.CorpusStats;
 import org.dlm4j.data.InputPaths;
 import org.dlm4j.data.PreparedDataset;
-import org.dlm4j.kernels.Parallel;
+import org.dlm4j.eval.Flops;
 import org.dlm4j.objective.Autoregressive;
 import org.dlm4j.objective.MaskedDiffusion;
 import org.dlm4j.train.Checkpoint;
 import org.dlm4j.train.Progress;
+import org.dlm4j.train.RunFolder;
 import org.dlm4j.train.TrainConfig;
 import org.dlm4j.train.TrainConfigJson;
 import org.dlm4j.train.TrainPresets;
 import org.dlm4j.train.Trainer;
+import org.dlm4j.train.TrainingStoppedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Option;
  * metrics.jsonl, checkpoint/), or resumes the run in it with {@code --resume}.
  *
  * <p>The config is built in layers: the {@code --preset}, then a {@code --config} JSON file
- * (a partial config, see {@link TrainConfigJson}), then the options given on the command line.
+ * (a partial config, see {@link TrainConfigJson}), then the options given on the command line, merged
+ * as JSON and checked once as a whole.
  * With {@code --resume} and neither --preset nor --config, the checkpoint's config is the base,
  * so {@code dlm4j train --out DIR --resume} simply continues; any option that would change the
  * run's config is refused with the field it changes.
@@ -39,6 +42,13 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train an autoregressive (ar) or masked-diffusion (diffusion) language model.")
 public final class TrainCommand implements Callable<Integer> {
+    /**
+     * A generous ceiling on the training speed of one processor: about 4x the 2.5e11 FLOP/s per core that
+     * dlm4j's kernels reach on an AVX-512 core (README, Performance).
+     */
+    private static final double MAX_FLOPS_PER_PROCESSOR = 1e12;
+    private static final double SECONDS_PER_YEAR = 365.25 * 24 * 3600;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -145,12 +155,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (steps != null && totalTokens != null) {
             throw usage("give --steps or --total-tokens, not both");
         }
-        if (threads != null) {
-            if (threads <= 0) {
-                throw usage("--threads must be positive, got " + threads);
-            }
-            Parallel.setThreads(threads);
-        }
+        Threads.apply(spec.commandLine(), threads);
         if (printEvery <= 0) {
             throw usage("--print-every must be positive, got " + printEvery);
         }
@@ -158,17 +163,21 @@ public final class TrainCommand implements Callable<Integer> {
         Console console = System.console();
         Progress progress = new Progress(spec.commandLine().getOut(), console != null && console.isTerminal(), printEvery);
         try (PreparedDataset dataset = PreparedDataset.open(data)) {
+            JsonNode file = configFile == null ? null : TrainConfigJson.readOverrides(configFile);
+            boolean fromFolder = preset == null && configFile == null; // --resume alone continues the folder's config
             Trainer trainer;
-            if (resume) {
-                if (!Checkpoint.exists(out)) {
+            if (resume && Checkpoint.exists(out)) {
+                TrainConfig base = fromFolder ? Checkpoint.load(out).state().config() : presetConfig(file);
+                trainer = Trainer.resume(config(base, file), dataset, out, progress);
+            } else if (resume) {
+                TrainConfig unstarted = RunFolder.unstartedConfig(out);
+                if (unstarted == null) {
                     throw new IllegalArgumentException("--resume: no checkpoint in " + out);
                 }
-                TrainConfig base = preset == null && configFile == null
-                        ? Checkpoint.load(out).state().config()
-                        : baseConfig();
-                trainer = Trainer.resume(withOptions(base), dataset, out, progress);
+                trainer = Trainer.restart(config(fromFolder ? unstarted : presetConfig(file), file), dataset, out,
+                        progress);
             } else {
-                trainer = Trainer.create(withOptions(baseConfig()), dataset, out, progress);
+                trainer = Trainer.create(config(presetConfig(file), file), dataset, out, progress);
             }
             if (trainer.step() >= trainer.config().steps()) {
                 spec.commandLine().getOut().println("the run in " + out + " is already complete (" + trainer.step()
@@ -176,13 +185,15 @@ public final class TrainCommand implements Callable<Integer> {
                 return Main.EXIT_OK;
             }
             Trainer.Summary summary;
+            StopOnSignal signals = StopOnSignal.install(trainer::requestStop);
             try {
                 summary = trainer.run();
-            } catch (RuntimeException | Error e) {
-                if (!resume) {
-                    Trainer.discardUnstarted(out);
-                }
-                throw e;
+            } catch (TrainingStoppedException e) {
+                spec.commandLine().getErr().println("dlm4j: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return Main.EXIT_INTERRUPTED;
+            } finally {
+                signals.close();
             }
             double entropy = CorpusStats.unigramEntropy(dataset.val());
             spec.commandLine().getOut().println(String.format(Locale.ROOT,
@@ -194,20 +205,70 @@ public final class TrainCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    /** The preset (default tiny) with the --config file merged in; the objective must be known by now. */
-    private TrainConfig baseConfig() {
-        JsonNode file = configFile == null ? null : TrainConfigJson.readOverrides(configFile);
+    /** The preset (default tiny) of the objective, given here or in the --config file. */
+    private TrainConfig presetConfig(JsonNode file) {
         String name = objective != null ? objective
                 : file != null && file.hasNonNull("objective") ? file.get("objective").asText() : null;
         if (name == null) {
             throw usage("--objective is required (ar or diffusion)");
         }
-        TrainConfig base = TrainPresets.byName(preset == null ? TrainPresets.TINY : preset, name);
-        return file == null ? base : TrainConfigJson.merge(base, file, "config file " + configFile);
+        return TrainPresets.byName(preset == null ? TrainPresets.TINY : preset, name);
     }
 
-    /** {@code base} with every option given on the command line applied. */
-    private TrainConfig withOptions(TrainConfig base) {
+    /**
+     * {@code base} with the --config {@code file} (null: none) and then the command-line options merged in
+     * as JSON trees, and checked once as a whole: so a file's 3 steps with {@code --warmup 1} is fine even
+     * though the file alone contradicts the preset's warmup. An invalid result is a usage error (exit 2)
+     * when {@code base} with the file alone is valid, i.e. the options made it invalid; otherwise the
+     * file is at fault (exit 1).
+     */
+    private TrainConfig config(TrainConfig base, JsonNode file) {
+        ObjectNode tree = TrainConfigJson.toTree(base);
+        if (file != null) {
+            TrainConfigJson.mergeInto(tree, (ObjectNode) file);
+        }
+        ObjectNode options = optionsTree();
+        TrainConfigJson.mergeInto(tree, options);
+        long configWarmup = tree.path("warmup_steps").asLong();
+        if (steps != null && warmup == null && steps <= configWarmup) {
+            throw usage("--steps " + steps + " leaves no room after the " + configWarmup
+                    + " warmup steps of the config; give a smaller --warmup too");
+        }
+        long perStep = tree.path("batch_size").asLong() * tree.path("model").path("context_length").asLong();
+        if (totalTokens != null && perStep > 0) { // else the config's own B or T is invalid; building it says which
+            tree.put("steps", budgetSteps(perStep, configWarmup));
+        }
+        String fileSource = "config file " + configFile;
+        String source = file == null ? "command-line options"
+                : options.isEmpty() && totalTokens == null ? fileSource : fileSource + " with the command-line options";
+        TrainConfig config;
+        try {
+            config = TrainConfigJson.fromTree(tree, source);
+        } catch (IllegalArgumentException e) {
+            if (file != null) {
+                TrainConfigJson.merge(base, file, fileSource); // throws (exit 1) when the file alone is at fault
+            }
+            throw usage("command-line options: " + e.getMessage().substring(source.length() + 2));
+        }
+        requireObjectiveOptionsMatch(config.objective());
+        requireHonourableBudget(config);
+        return config;
+    }
+
+    /** The steps of a --total-tokens budget at {@code perStep} = B·T tokens a step. */
+    private long budgetSteps(long perStep, long configWarmup) {
+        if (totalTokens < perStep) {
+            throw usage("--total-tokens " + totalTokens + " is less than one step of B*T = " + perStep + " tokens");
+        }
+        if (warmup == null && totalTokens / perStep <= configWarmup) {
+            throw usage("--total-tokens " + totalTokens + " makes " + totalTokens / perStep + " steps, no more than the "
+                    + configWarmup + " warmup steps of the config; give a smaller --warmup too");
+        }
+        return totalTokens / perStep;
+    }
+
+    /** The options given on the command line as a partial config tree. */
+    private ObjectNode optionsTree() {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode o = f.objectNode();
         ObjectNode model = f.objectNode();
@@ -242,26 +303,26 @@ public final class TrainCommand implements Callable<Integer> {
         if (!options.isEmpty()) {
             o.set("objective_options", options);
         }
-        if (steps != null && warmup == null && steps <= base.warmupSteps()) {
-            throw usage("--steps " + steps + " leaves no room after the " + base.warmupSteps()
-                    + " warmup steps of the config; give a smaller --warmup too");
+        return o;
+    }
+
+    /**
+     * A budget this machine cannot finish within a year even at {@link #MAX_FLOPS_PER_PROCESSOR} on every
+     * processor is refused before anything is written, with the arithmetic: such a run's ETA would read
+     * in centuries.
+     */
+    private void requireHonourableBudget(TrainConfig config) {
+        int processors = Runtime.getRuntime().availableProcessors();
+        double perToken = Flops.trainingPerToken(config.model(), config.contextLength());
+        double flops = perToken * config.totalTokens();
+        double years = flops / (MAX_FLOPS_PER_PROCESSOR * processors) / SECONDS_PER_YEAR;
+        if (years > 1) {
+            String message = String.format(Locale.ROOT, "a budget of %,d tokens (%,d steps) needs %.1e training FLOPs"
+                    + " (%.2e a token): more than %s even at 1 TFLOP/s on each of the %d processors here; give a"
+                    + " smaller --total-tokens or --steps", config.totalTokens(), config.steps(), flops, perToken,
+                    years < 2 ? "a year" : String.format(Locale.ROOT, "%,.0f years", Math.floor(years)), processors);
+            throw steps != null || totalTokens != null ? usage(message) : new IllegalArgumentException(message);
         }
-        TrainConfig config = TrainConfigJson.merge(base, o, "command-line options");
-        requireObjectiveOptionsMatch(config.objective());
-        if (totalTokens != null) {
-            long perStep = (long) config.batchSize() * config.contextLength();
-            if (totalTokens < perStep) {
-                throw usage("--total-tokens " + totalTokens + " is less than one step of B*T = " + perStep + " tokens");
-            }
-            if (warmup == null && totalTokens / perStep <= config.warmupSteps()) {
-                throw usage("--total-tokens " + totalTokens + " makes " + totalTokens / perStep + " steps, no more than the "
-                        + config.warmupSteps() + " warmup steps of the config; give a smaller --warmup too");
-            }
-            ObjectNode budget = f.objectNode();
-            budget.put("steps", totalTokens / perStep);
-            config = TrainConfigJson.merge(config, budget, "--total-tokens");
-        }
-        return config;
     }
 
     /** Options that only one objective reads are refused for the other instead of being ignored. */

@@ -2,7 +2,9 @@ package org.dlm4j.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
@@ -19,7 +21,8 @@ import java.util.List;
 /**
  * Writes output so that nothing is ever half-written: everything is first written into a fresh temporary
  * folder next to the destination (same file system), then moved into place with renames. If writing
- * fails, the temporary folder is deleted and the destination is untouched.
+ * fails, the temporary folder is deleted and the destination is untouched. A process killed while
+ * writing leaves its hidden ".NAME.partial-PID-..." folder behind; the next write of NAME removes it.
  */
 public final class AtomicOutput {
     /** Fills a folder with output. */
@@ -48,7 +51,7 @@ public final class AtomicOutput {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw new UncheckedIOException("cannot write " + out + ": " + reason(e), e);
+            throw failedUnchecked("write", out, e);
         } catch (RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -90,7 +93,7 @@ public final class AtomicOutput {
             deleteRecursively(temp);
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw new UncheckedIOException("cannot write " + out + ": " + reason(e), e);
+            throw failedUnchecked("write", out, e);
         } catch (RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -110,29 +113,61 @@ public final class AtomicOutput {
                     throw new IllegalArgumentException("output folder " + target + " is not empty (use --force to replace it)");
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + target + ": " + reason(e), e);
+                throw failedUnchecked("list", target, e);
             }
         }
     }
 
+    /**
+     * A new hidden folder ".NAME.partial-PID-RANDOM" beside {@code target}, PID being this process's id.
+     * Partial folders of {@code target} whose process is no longer running (killed with kill -9, say)
+     * are removed first: nothing else would ever remove them.
+     */
     private static Path createTemp(Path target) {
         Path parent = target.getParent();
+        String prefix = "." + target.getFileName() + ".partial-";
         try {
             Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+            removeAbandoned(parent, prefix);
+            return Files.createTempDirectory(parent, prefix + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + reason(e), e);
+            throw failedUnchecked("write", target, e);
+        }
+    }
+
+    /** Deletes the entries "PREFIX PID-..." of {@code parent} whose process PID has ended. */
+    private static void removeAbandoned(Path parent, String prefix) throws IOException {
+        try (var entries = Files.list(parent)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                int dash = name.indexOf('-', prefix.length());
+                if (!name.startsWith(prefix) || dash < 0) {
+                    continue;
+                }
+                try {
+                    long pid = Long.parseLong(name.substring(prefix.length(), dash));
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        deleteQuietly(entry);
+                    }
+                } catch (NumberFormatException notOurs) {
+                    // not a name this class made; leave it
+                }
+            }
         }
     }
 
     /**
-     * Why a file operation failed, as a phrase for an error line: "permission denied", the operating
-     * system's reason, or (for exceptions that carry only a path, such as NoSuchFileException)
-     * what went wrong with which path, instead of a bare path or class name.
+     * Why a file operation failed, as a phrase for an error line: "permission denied", "not valid UTF-8",
+     * the operating system's reason ("No space left on device", "Read-only file system"), or (for
+     * exceptions that carry only a path, such as NoSuchFileException) what went wrong with which path,
+     * instead of a bare path, a class name or a decoder's "Input length = 1".
      */
     public static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof CharacterCodingException) {
+            return "not valid UTF-8";
         }
         if (e instanceof FileSystemException fs) {
             String file = fs.getFile() != null ? fs.getFile() : "?";
@@ -141,10 +176,36 @@ public final class AtomicOutput {
                 case FileAlreadyExistsException exists -> file + (Files.isDirectory(Path.of(file))
                         ? " already exists" : " exists and is not a folder");
                 case NotDirectoryException notFolder -> file + " is not a folder";
+                case DirectoryNotEmptyException notEmpty -> file + " is a folder that is not empty";
                 default -> fs.getReason() != null ? fs.getReason() : "failed on " + file;
             };
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /**
+     * {@code e} as an IOException whose message names the operation, the file and the reason:
+     * {@code failed("write", file, e)} says "cannot write runs/a/config.json: No space left on device".
+     */
+    public static IOException failed(String operation, Path file, IOException e) {
+        return new IOException(describe(operation, file, e), e);
+    }
+
+    /** {@link #failed} as an unchecked exception, for code that cannot throw IOException. */
+    public static UncheckedIOException failedUnchecked(String operation, Path file, IOException e) {
+        return new UncheckedIOException(describe(operation, file, e), e);
+    }
+
+    private static String describe(String operation, Path file, IOException e) {
+        String reason = reason(e);
+        // NoSuchFileException and friends name their file in the reason; once is enough when it is this one
+        String prefix = file + " ";
+        if (reason.startsWith(prefix)) {
+            reason = reason.substring(prefix.length());
+        } else if (reason.endsWith(": " + file)) {
+            reason = reason.substring(0, reason.length() - file.toString().length() - 2);
+        }
+        return "cannot " + operation + " " + file + ": " + reason;
     }
 
     /** Temporary folders are created owner-only (rwx------); the finished output should not stay that way. */

@@ -3,7 +3,6 @@ package org.dlm4j.data;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,7 +185,7 @@ public final class BpeTokenizer implements Tokenizer {
         try {
             Files.writeString(file, Json.MAPPER.writeValueAsString(format) + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write BPE tokenizer " + file + ": " + e.getMessage(), e);
+            throw AtomicOutput.failedUnchecked("write the BPE tokenizer", file, e);
         }
     }
 

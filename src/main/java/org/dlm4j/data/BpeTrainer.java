@@ -25,12 +25,17 @@ public final class BpeTrainer {
     private BpeTrainer() {
     }
 
-    /** Trains on {@code texts} to at most {@code vocabSize} ids (specials included; at least 258). */
-    public static BpeTokenizer train(Iterable<String> texts, int vocabSize) {
+    /** Fails unless {@code vocabSize} leaves room for the 256 bytes and the two special ids. */
+    public static void requireVocabSize(int vocabSize) {
         if (vocabSize < BpeTokenizer.FIRST_MERGE_ID) {
             throw new IllegalArgumentException("BPE vocab size must be at least " + BpeTokenizer.FIRST_MERGE_ID
                     + " (256 bytes + end-of-text + mask), got " + vocabSize);
         }
+    }
+
+    /** Trains on {@code texts} to at most {@code vocabSize} ids (specials included; at least 258). */
+    public static BpeTokenizer train(Iterable<String> texts, int vocabSize) {
+        requireVocabSize(vocabSize);
         Map<String, Long> pieceCounts = new HashMap<>();
         for (String text : texts) {
             for (String piece : PreSplitter.split(text)) {

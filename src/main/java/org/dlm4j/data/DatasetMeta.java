@@ -3,7 +3,6 @@ package org.dlm4j.data;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,7 +14,8 @@ import java.nio.file.Path;
  *  "train_tokens": 600000, "val_tokens": 60000, "train_documents": 1800, "val_documents": 200}
  * }</pre>
  * {@code tokenizer_file} (a file name inside the folder, e.g. {@code tokenizer.json}) is present only for BPE.
- * The constructor checks the fields agree with each other.
+ * The constructor checks the fields agree with each other and with the tokenizer they name (bytes and gpt2
+ * have one vocabulary and fixed special ids), so a wrong meta.json is refused wherever it is read.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetMeta(
@@ -47,8 +47,41 @@ public record DatasetMeta(
             throw new IllegalArgumentException("meta: mask_id " + maskId + " and eot_id " + eotId
                     + " must be in [0, vocab_size " + vocabSize + ")");
         }
+        if (maskId == eotId) {
+            throw new IllegalArgumentException("meta: mask_id " + maskId + " equals eot_id " + eotId
+                    + "; the mask needs an id of its own");
+        }
+        switch (tokenizer) {
+            case ByteTokenizer.NAME, Gpt2Tokenizer.NAME -> {
+                if (tokenizerFile != null) {
+                    throw new IllegalArgumentException("meta: tokenizer '" + tokenizer + "' takes no tokenizer_file,"
+                            + " got '" + tokenizerFile + "'");
+                }
+                boolean bytes = tokenizer.equals(ByteTokenizer.NAME);
+                requireIds(tokenizer, bytes ? ByteTokenizer.VOCAB_SIZE : Gpt2Tokenizer.VOCAB_SIZE,
+                        bytes ? ByteTokenizer.END_OF_TEXT : Gpt2Tokenizer.END_OF_TEXT,
+                        bytes ? ByteTokenizer.MASK : Gpt2Tokenizer.MASK, vocabSize, eotId, maskId);
+            }
+            case BpeTokenizer.NAME -> {
+                if (tokenizerFile == null) {
+                    throw new IllegalArgumentException("meta: tokenizer 'bpe' needs its tokenizer_file");
+                }
+                requireIds(tokenizer, vocabSize, BpeTokenizer.END_OF_TEXT, BpeTokenizer.MASK, vocabSize, eotId, maskId);
+            }
+            default -> throw new IllegalArgumentException("meta: " + Tokenizers.unknown(tokenizer).getMessage());
+        }
         if (trainTokens < 0 || valTokens < 0 || trainDocuments < 0 || valDocuments < 0) {
             throw new IllegalArgumentException("meta: token and document counts must not be negative");
+        }
+    }
+
+    /** The vocabulary and special ids of the tokenizer, and those the file states, must be the same. */
+    private static void requireIds(String tokenizer, int vocab, int eot, int mask, int vocabSize, int eotId,
+                                   int maskId) {
+        if (vocabSize != vocab || eotId != eot || maskId != mask) {
+            throw new IllegalArgumentException("meta: tokenizer '" + tokenizer + "' has vocab_size " + vocab
+                    + ", eot_id " + eot + " and mask_id " + mask + "; this file says " + vocabSize + ", " + eotId
+                    + " and " + maskId);
         }
     }
 
@@ -72,7 +105,7 @@ public record DatasetMeta(
             return Json.MAPPER.readValue(file.toFile(), DatasetMeta.class);
         } catch (IOException e) {
             Throwable cause = e.getCause();
-            String why = cause instanceof IllegalArgumentException ? cause.getMessage() : Json.oneLine(e);
+            String why = cause instanceof IllegalArgumentException ? cause.getMessage() : Json.oneLineAt(e);
             throw new IllegalArgumentException("dataset meta file " + file + " is invalid: " + why, e);
         }
     }
@@ -83,7 +116,7 @@ public record DatasetMeta(
         try {
             Files.writeString(file, Json.MAPPER.writeValueAsString(this) + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw AtomicOutput.failedUnchecked("write", file, e);
         }
     }
 }

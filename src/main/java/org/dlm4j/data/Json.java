@@ -1,6 +1,7 @@
 package org.dlm4j.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,10 +13,14 @@ import java.util.regex.Pattern;
  * ({@link #oneLine} is public so that every layer's JSON errors read the same).
  */
 public final class Json {
-    /** Fails on unknown fields (a typo in a hand-edited file) and on missing required ones; pretty-prints on write. */
+    /**
+     * Fails on unknown fields (a typo in a hand-edited file), on missing required ones and on a fraction
+     * where an integer belongs; pretty-prints on write.
+     */
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // "label": 1.5 is an error, not 1
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Writes compactly, one JSON value per line (for JSONL). */
@@ -23,6 +28,8 @@ public final class Json {
 
     /** Jackson's "(start marker at [Source: ...; line: 1, column: 1])": noise in a one-line error. */
     private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)");
+    /** Jackson's advice to Java programmers, "(but could if coercion was enabled using `CoercionConfig`)". */
+    private static final Pattern COERCION_HINT = Pattern.compile("\\s*\\(but could if coercion was enabled[^)]*\\)");
 
     private Json() {
     }
@@ -38,6 +45,19 @@ public final class Json {
         }
         int newline = message.indexOf('\n');
         String first = newline < 0 ? message : message.substring(0, newline);
-        return START_MARKER.matcher(first).replaceAll("").strip();
+        return COERCION_HINT.matcher(START_MARKER.matcher(first).replaceAll("")).replaceAll("").strip();
+    }
+
+    /** {@link #oneLine} followed by the field it is about, " (at model.d_model)", when Jackson knows it. */
+    public static String oneLineAt(IOException e) {
+        StringBuilder path = new StringBuilder();
+        if (e instanceof JsonMappingException mapping) {
+            for (JsonMappingException.Reference reference : mapping.getPath()) {
+                if (reference.getFieldName() != null) {
+                    path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+                }
+            }
+        }
+        return oneLine(e) + (path.isEmpty() ? "" : " (at " + path + ")");
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +29,11 @@ public record MultipleChoice(
         if (id == null || context == null || endings == null) {
             throw new IllegalArgumentException("id, context and endings are required");
         }
+        for (int i = 0; i < endings.size(); i++) {
+            if (endings.get(i) == null) {
+                throw new IllegalArgumentException("item " + id + " has no text for ending " + i + " (null)");
+            }
+        }
         endings = List.copyOf(endings);
         if (endings.size() < 2) {
             throw new IllegalArgumentException("item " + id + " needs at least 2 endings, got " + endings.size());
@@ -48,7 +52,7 @@ public record MultipleChoice(
             }
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw AtomicOutput.failedUnchecked("write", file, e);
         }
     }
 
@@ -68,12 +72,12 @@ public record MultipleChoice(
                     items.add(Json.MAPPER.readValue(line, MultipleChoice.class));
                 } catch (IOException e) {
                     Throwable cause = e.getCause();
-                    String why = cause instanceof IllegalArgumentException ? cause.getMessage() : Json.oneLine(e);
+                    String why = cause instanceof IllegalArgumentException ? cause.getMessage() : Json.oneLineAt(e);
                     throw new IllegalArgumentException(file + " line " + number + ": " + why, e);
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw AtomicOutput.failedUnchecked("read", file, e);
         }
         if (items.isEmpty()) {
             throw new IllegalArgumentException("multiple-choice file " + file + " has no items");

@@ -1,7 +1,6 @@
 package org.dlm4j.data;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -47,7 +46,7 @@ public final class TokenFile implements AutoCloseable {
         try {
             bytes = Files.size(path);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read token file " + path + ": " + e.getMessage(), e);
+            throw AtomicOutput.failedUnchecked("read the token file", path, e);
         }
         if (bytes == 0) {
             throw new IllegalArgumentException("token file " + path + " is empty");
@@ -61,7 +60,7 @@ public final class TokenFile implements AutoCloseable {
             return new TokenFile(path, dtype, arena, channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes, arena));
         } catch (IOException e) {
             arena.close();
-            throw new UncheckedIOException("cannot map token file " + path + ": " + e.getMessage(), e);
+            throw AtomicOutput.failedUnchecked("map the token file", path, e);
         }
     }
 

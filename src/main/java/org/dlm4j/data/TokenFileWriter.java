@@ -3,7 +3,6 @@ package org.dlm4j.data;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,7 +23,7 @@ public final class TokenFileWriter implements AutoCloseable {
         try {
             this.out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create token file " + path + ": " + e.getMessage(), e);
+            throw AtomicOutput.failedUnchecked("create the token file", path, e);
         }
     }
 
@@ -47,7 +46,7 @@ public final class TokenFileWriter implements AutoCloseable {
                 out.write(id >>> 24);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write token file " + path + ": " + e.getMessage(), e);
+            throw AtomicOutput.failedUnchecked("write the token file", path, e);
         }
         count++;
     }
@@ -62,7 +61,7 @@ public final class TokenFileWriter implements AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot finish token file " + path + ": " + e.getMessage(), e);
+            throw AtomicOutput.failedUnchecked("finish the token file", path, e);
         }
     }
 }

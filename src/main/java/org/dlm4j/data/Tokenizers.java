@@ -21,8 +21,13 @@ public final class Tokenizers {
                 }
                 yield BpeTokenizer.load(file);
             }
-            default -> throw new IllegalArgumentException("unknown tokenizer '" + name + "' (expected bytes, bpe or gpt2)");
+            default -> throw unknown(name);
         };
+    }
+
+    /** Fails with the one message for a name that is none of {@code bytes}, {@code bpe}, {@code gpt2}. */
+    static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("unknown tokenizer '" + name + "' (expected bytes, bpe or gpt2)");
     }
 
     /** The same as {@code byName(name, null)}, for tokenizers that need no file. */

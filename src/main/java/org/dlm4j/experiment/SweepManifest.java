@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.dlm4j.data.AtomicOutput;
 import org.dlm4j.train.AtomicFiles;
 
 /**
@@ -55,7 +56,11 @@ public final class SweepManifest {
             throw new IllegalArgumentException("output folder " + out + " is not empty and holds no " + FILE
                     + "; choose a new or empty folder");
         }
-        Files.createDirectories(out);
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw AtomicOutput.failed("create the output folder", out, e);
+        }
         AtomicFiles.writeString(file, spec.toJson());
         return spec;
     }

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
+import org.dlm4j.data.AtomicOutput;
 import org.dlm4j.eval.Estimator;
 import org.dlm4j.model.PositionEncoding;
 import org.dlm4j.objective.Objectives;
@@ -360,7 +361,7 @@ public record SweepSpec(
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("sweep spec file " + file + " does not exist");
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read sweep spec " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read sweep spec " + file + ": " + AtomicOutput.reason(e));
         }
     }
 

@@ -10,8 +10,13 @@ import org.dlm4j.kernels.Rng;
  * <pre>
  *   z = model.start(prompt);   for i in 0..n-1:  y_i = draw(z);  if i < n-1: z = model.next(y_i)
  * </pre>
- * The last drawn token is not fed back, so n new tokens need prompt + n - 1 positions of context.
- * Random draws come only from {@code rng} (one nextDouble per token unless greedy), so a seed fixes
+ * The last drawn token is not fed back. Past the model's context T the window slides, as nanoGPT
+ * crops {@code idx[:, -T:]}: once T tokens have been read, each new token's logits come from the last T
+ * tokens of the sequence, read afresh with {@code model.start} (every position moves when the window
+ * does, so a KV cache is recomputed; each token then costs a T-position pass, as without a cache).
+ * Only a prompt that alone exceeds T is refused.
+ *
+ * <p>Random draws come only from {@code rng} (one nextDouble per token unless greedy), so a seed fixes
  * the output, and a cached and an uncached {@link NextTokenModel} of the same weights draw the same
  * tokens (up to float rounding in the logits).
  */
@@ -28,21 +33,24 @@ public final class ArSampler {
         if (count <= 0) {
             throw new IllegalArgumentException("the number of tokens to generate must be positive, got " + count);
         }
-        if ((long) prompt.length + count - 1 > model.contextLength()) {
-            throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens plus " + count
-                    + " new tokens needs " + (prompt.length + count - 1) + " positions, more than the model's context of "
-                    + model.contextLength());
+        int context = model.contextLength();
+        if (prompt.length > context) {
+            throw new IllegalArgumentException("the prompt of " + prompt.length + " tokens exceeds the model's context of "
+                    + context);
         }
         int vocab = model.vocabSize();
-        int[] generated = new int[count];
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + count);
+        int length = prompt.length;
         float[] logits = model.start(prompt);
         for (int i = 0; i < count; i++) {
-            generated[i] = TokenSampler.sample(logits, 0, vocab, excludedId, options, rng);
+            int token = TokenSampler.sample(logits, 0, vocab, excludedId, options, rng);
+            sequence[length++] = token;
             if (i < count - 1) {
-                logits = model.next(generated[i]);
+                logits = model.length() < context ? model.next(token)
+                        : model.start(Arrays.copyOfRange(sequence, length - context, length)); // slide the window
             }
         }
-        return generated;
+        return Arrays.copyOfRange(sequence, prompt.length, length);
     }
 
     /** {@code prompt} followed by {@code generated}. */

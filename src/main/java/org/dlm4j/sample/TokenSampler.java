@@ -16,7 +16,7 @@ import org.dlm4j.kernels.Rng;
  * </pre>
  * Sorting is by probability, then by id, so the result depends only on the logits and the rng.
  * An {@code excludedId} (the mask id, which no model is trained to predict) gets probability 0;
- * pass -1 to exclude nothing.
+ * pass -1 to exclude nothing. A row with a NaN or infinite logit is refused.
  */
 public final class TokenSampler {
     private TokenSampler() {
@@ -53,6 +53,7 @@ public final class TokenSampler {
 
     /** argmax over the row, skipping {@code excludedId}; the lowest id wins ties. */
     public static int argmax(float[] logits, int offset, int vocab, int excludedId) {
+        requireFinite(logits, offset, vocab);
         int best = -1;
         for (int v = 0; v < vocab; v++) {
             if (v != excludedId && (best < 0 || logits[offset + v] > logits[offset + best])) {
@@ -64,6 +65,7 @@ public final class TokenSampler {
 
     /** softmax(z / temperature) over the row in double precision, {@code excludedId} set to 0. */
     public static double[] probabilities(float[] logits, int offset, int vocab, int excludedId, double temperature) {
+        requireFinite(logits, offset, vocab);
         double max = Double.NEGATIVE_INFINITY;
         for (int v = 0; v < vocab; v++) {
             if (v != excludedId) {
@@ -82,6 +84,16 @@ public final class TokenSampler {
             probs[v] /= sum;
         }
         return probs;
+    }
+
+    /** NaN or infinite logits come from weights that overflow; drawing from them would print noise. */
+    private static void requireFinite(float[] logits, int offset, int vocab) {
+        for (int v = 0; v < vocab; v++) {
+            if (!Float.isFinite(logits[offset + v])) {
+                throw new IllegalArgumentException("the model's logits are not finite (" + logits[offset + v]
+                        + " for token " + v + "): its weights overflow float arithmetic");
+            }
+        }
     }
 
     /**

@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import org.dlm4j.data.AtomicOutput;
+
 /**
  * Writes a file all-or-nothing: the bytes go to a temporary file in the same folder, are forced to
  * disk, and the temporary file is then renamed over the target in one atomic step. A reader (or a
@@ -20,7 +22,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * never a half-written one. On failure the temporary file is deleted and the target is untouched.
  *
  * <p>The temporary file lives next to the target because a rename is only atomic within one file
- * system. Missing parent folders are created.
+ * system. Missing parent folders are created. A failure names the target, the operation and the
+ * reason ({@link AtomicOutput#failed}).
  */
 public final class AtomicFiles {
 
@@ -33,14 +36,19 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes {@code target} atomically with the bytes {@code writer} produces. */
+    /**
+     * Writes {@code target} atomically with the bytes {@code writer} produces. A failure is an
+     * IOException naming {@code target} and the reason ("cannot write DIR/state.json: No space left on
+     * device"), never the temporary file's bare path.
+     */
     public static void write(Path target, ContentWriter writer) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path folder = absolute.getParent();
-        Files.createDirectories(folder);
-        Path temporary = Files.createTempFile(folder, "." + absolute.getFileName() + ".", ".tmp");
+        Path temporary = null;
         boolean moved = false;
         try {
+            Files.createDirectories(folder);
+            temporary = Files.createTempFile(folder, "." + absolute.getFileName() + ".", ".tmp");
             makeReadableLikeAnOrdinaryFile(temporary);
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -51,10 +59,23 @@ public final class AtomicFiles {
             }
             moveIntoPlace(temporary, absolute);
             moved = true;
+        } catch (IOException e) {
+            throw AtomicOutput.failed("write", target, e);
         } finally {
             if (!moved) {
+                deleteQuietly(temporary);
+            }
+        }
+    }
+
+    /** Best effort: a leftover hidden ".NAME.*.tmp" file is harmless, the failure that caused it is what matters. */
+    private static void deleteQuietly(Path temporary) {
+        try {
+            if (temporary != null) {
                 Files.deleteIfExists(temporary);
             }
+        } catch (IOException ignored) {
+            // reported by the caller's exception instead
         }
     }
 

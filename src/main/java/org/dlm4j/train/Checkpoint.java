@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.dlm4j.data.AtomicOutput;
+import org.dlm4j.data.InputPaths;
 import org.dlm4j.data.Json;
 import org.dlm4j.data.SamplerPosition;
 import org.dlm4j.nn.Module;
@@ -39,7 +39,10 @@ import org.dlm4j.nn.Parameter;
  * folder then replaces the old one by two renames ({@code checkpoint -> checkpoint.old},
  * {@code checkpoint.tmp -> checkpoint}) before {@code checkpoint.old} is deleted. A crash between
  * the renames leaves {@code checkpoint.old} complete; {@link #load} falls back to it. A leftover
- * {@code checkpoint.tmp} is always incomplete and is ignored and replaced.
+ * {@code checkpoint.tmp} is always incomplete and is ignored and replaced; a failed save removes it.
+ *
+ * <p>{@link #load} refuses a checkpoint with a NaN or infinite value in any tensor, naming it: such
+ * weights only ever evaluate to NaN. ({@link Trainer} never saves them.)
  */
 public final class Checkpoint {
 
@@ -49,7 +52,7 @@ public final class Checkpoint {
     public static final String STATE_FILE = "state.json";
     public static final int FORMAT_VERSION = 1;
 
-    private static final String TEMPORARY = FOLDER + ".tmp";
+    static final String TEMPORARY = FOLDER + ".tmp";
     private static final String PREVIOUS = FOLDER + ".old";
 
     /**
@@ -108,31 +111,59 @@ public final class Checkpoint {
         return Files.isDirectory(out.resolve(FOLDER)) || Files.isDirectory(out.resolve(PREVIOUS));
     }
 
-    /** Writes a checkpoint of {@code model}, {@code optimizer} and {@code state} into {@code out}, replacing any. */
+    /**
+     * Writes a checkpoint of {@code model}, {@code optimizer} and {@code state} into {@code out}, replacing
+     * any. On failure (a full disk, say) the previous checkpoint stays complete and the temporary folder is
+     * removed; the IOException names the file, the operation and the reason.
+     */
     public static void save(Path out, Module model, Optimizer optimizer, State state) throws IOException {
         Path temporary = out.resolve(TEMPORARY);
-        deleteTree(temporary);
-        Files.createDirectories(temporary);
-        List<NamedArray> weights = new ArrayList<>();
-        for (Map.Entry<String, Parameter> entry : model.namedParameters().entrySet()) {
-            weights.add(new NamedArray(entry.getKey(), entry.getValue().shape(), entry.getValue().data()));
+        try {
+            deleteTree(temporary);
+            Files.createDirectories(temporary);
+        } catch (IOException e) {
+            throw AtomicOutput.failed("create the folder", temporary, e);
         }
-        Safetensors.write(temporary.resolve(MODEL_FILE), weights, Map.of("format", "pt"));
-        Safetensors.write(temporary.resolve(OPTIMIZER_FILE), optimizer.state(),
-                Map.of("optimizer", "adamw", "step", Long.toString(optimizer.stepCount())));
-        AtomicFiles.writeString(temporary.resolve(STATE_FILE), stateJson(state));
-
+        try {
+            writeFiles(temporary, model, optimizer, state);
+        } catch (IOException | RuntimeException e) {
+            deleteAfterFailure(temporary, e);
+            throw e;
+        }
         // At every instant one complete checkpoint is reachable by load(): "checkpoint", or "checkpoint.old"
         // while "checkpoint" is missing. So "checkpoint.old" is only deleted while "checkpoint" exists.
         Path current = out.resolve(FOLDER);
         Path previous = out.resolve(PREVIOUS);
-        if (Files.exists(current)) {
+        try {
+            if (Files.exists(current)) {
+                deleteTree(previous);
+                move(current, previous);
+            }
+            move(temporary, current);
+            syncFolder(out); // make the renames themselves durable, not only the files' bytes
             deleteTree(previous);
-            move(current, previous);
+        } catch (IOException e) {
+            // "checkpoint" or, if the first rename went through, "checkpoint.old" still holds the previous one
+            IOException failure = AtomicOutput.failed("move the new checkpoint into", current, e);
+            deleteAfterFailure(temporary, failure);
+            throw failure;
         }
-        move(temporary, current);
-        syncFolder(out); // make the renames themselves durable, not only the files' bytes
-        deleteTree(previous);
+    }
+
+    /** Removes a temporary folder after {@code failure}; if that fails too, the reason is attached to it. */
+    private static void deleteAfterFailure(Path temporary, Exception failure) {
+        try {
+            deleteTree(temporary);
+        } catch (IOException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
+    }
+
+    private static void writeFiles(Path folder, Module model, Optimizer optimizer, State state) throws IOException {
+        Safetensors.write(folder.resolve(MODEL_FILE), NamedArray.of(model.namedParameters()), Map.of("format", "pt"));
+        Safetensors.write(folder.resolve(OPTIMIZER_FILE), optimizer.state(),
+                Map.of("optimizer", "adamw", "step", Long.toString(optimizer.stepCount())));
+        AtomicFiles.writeString(folder.resolve(STATE_FILE), stateJson(state));
     }
 
     /** Forces a folder's entries to disk (Linux allows fsync on a directory); a no-op where that is refused. */
@@ -155,17 +186,20 @@ public final class Checkpoint {
             folder = previous; // the process died between the two renames of save(); the old one is complete
         }
         State state = readState(folder.resolve(STATE_FILE));
-        Map<String, NamedArray> weights = readSafetensors(folder.resolve(MODEL_FILE)).tensors();
-        Safetensors.Contents optimizer = readSafetensors(folder.resolve(OPTIMIZER_FILE));
-        return new Loaded(state, weights, optimizer.tensors(), folder);
+        Map<String, NamedArray> weights = readFiniteTensors(folder.resolve(MODEL_FILE));
+        Map<String, NamedArray> optimizer = readFiniteTensors(folder.resolve(OPTIMIZER_FILE));
+        return new Loaded(state, weights, optimizer, folder);
     }
 
-    private static Safetensors.Contents readSafetensors(Path file) throws IOException {
-        try {
-            return Safetensors.read(file);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("checkpoint file " + file + " is missing");
+    /** The tensors of a checkpoint file; one that is not finite everywhere is refused, naming the tensor. */
+    private static Map<String, NamedArray> readFiniteTensors(Path file) throws IOException {
+        Map<String, NamedArray> tensors = Safetensors.read(InputPaths.requireFile(file, "checkpoint file")).tensors();
+        String notFinite = NamedArray.firstNonFinite(tensors.values());
+        if (notFinite != null) {
+            throw new IllegalArgumentException("checkpoint file " + file + " is not usable: " + notFinite
+                    + " (dlm4j never saves such values; the file was changed or written by another program)");
         }
+        return tensors;
     }
 
     static String stateJson(State state) {
@@ -187,11 +221,11 @@ public final class Checkpoint {
     static State readState(Path file) throws IOException {
         JsonNode root;
         try {
-            root = TrainConfigJson.JSON.readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("checkpoint file " + file + " is missing");
+            root = TrainConfigJson.JSON.readTree(Files.readString(InputPaths.requireFile(file, "checkpoint file")));
         } catch (JacksonException e) {
             throw new IllegalArgumentException("checkpoint file " + file + " is not valid JSON: " + Json.oneLine(e));
+        } catch (IOException e) {
+            throw AtomicOutput.failed("read", file, e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("checkpoint file " + file + " is not a JSON object");

@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.dlm4j.data.AtomicOutput;
+
 /**
  * A run's metrics as JSON lines ({@code metrics.jsonl}): one JSON object per line, such as
  * {@code {"step":100,"train_loss":2.31,"lr":0.0006}}, appended and flushed line by line so that a
@@ -48,12 +50,15 @@ public final class MetricsLog implements AutoCloseable {
 
     /** Opens {@code file} for appending (creating it and its folders), repairing a torn last line. */
     public static MetricsLog open(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        dropTornLastLine(file);
-        Writer writer = new BufferedWriter(Channels.newWriter(FileChannel.open(file, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND), StandardCharsets.UTF_8));
-        return new MetricsLog(file, writer);
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            dropTornLastLine(file);
+            Writer writer = new BufferedWriter(Channels.newWriter(FileChannel.open(file, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.APPEND), StandardCharsets.UTF_8));
+            return new MetricsLog(file, writer);
+        } catch (IOException e) {
+            throw AtomicOutput.failed("open", file, e);
+        }
     }
 
     public Path file() {
@@ -69,14 +74,22 @@ public final class MetricsLog implements AutoCloseable {
             throw new IllegalArgumentException("metrics record cannot be written as JSON: "
                     + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
-        out.write(line);
-        out.write('\n');
-        out.flush();
+        try {
+            out.write(line);
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw AtomicOutput.failed("append to", file, e);
+        }
     }
 
     @Override
     public void close() throws IOException {
-        out.close();
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw AtomicOutput.failed("close", file, e);
+        }
     }
 
     /**
@@ -84,7 +97,12 @@ public final class MetricsLog implements AutoCloseable {
      * a newline that does not parse (a write cut short); any other bad line is an error naming it.
      */
     public static List<Map<String, Object>> read(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw AtomicOutput.failed("read", file, e);
+        }
         String[] lines = text.split("\n", -1);
         List<Map<String, Object>> records = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {

@@ -1,6 +1,12 @@
 package org.dlm4j.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.dlm4j.nn.Parameter;
 
 /**
  * One named float tensor as it sits in a file: a name such as {@code blocks.0.attn.qkv.weight}, a
@@ -35,6 +41,30 @@ public record NamedArray(String name, int[] shape, float[] data) {
     /** Number of elements: the product of the shape (1 for a scalar). */
     public int size() {
         return data.length;
+    }
+
+    /** The parameters as named arrays sharing their data, in the map's order. */
+    public static List<NamedArray> of(Map<String, Parameter> parameters) {
+        List<NamedArray> arrays = new ArrayList<>();
+        parameters.forEach((name, parameter) -> arrays.add(new NamedArray(name, parameter.shape(), parameter.data())));
+        return arrays;
+    }
+
+    /**
+     * The first value that is NaN or infinite, as "tensor 'NAME' holds NaN (at index i of n)", or null
+     * when every value of every tensor is finite.
+     */
+    public static String firstNonFinite(Collection<NamedArray> tensors) {
+        for (NamedArray tensor : tensors) {
+            float[] values = tensor.data;
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    return "tensor '" + tensor.name + "' holds " + values[i] + " (at index " + i + " of "
+                            + values.length + ")";
+                }
+            }
+        }
+        return null;
     }
 
     @Override

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.dlm4j.data.AtomicOutput;
+
 /**
  * Reads and writes the safetensors format, written here from its specification:
  * <pre>
@@ -174,6 +176,8 @@ public final class Safetensors {
     public static Contents read(Path path) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             return parse(new ChannelSource(channel), path.toString());
+        } catch (IOException e) {
+            throw AtomicOutput.failed("read", path, e);
         }
     }
 

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 
+import org.dlm4j.data.AtomicOutput;
 import org.dlm4j.data.InputPaths;
 import org.dlm4j.data.Json;
 import org.dlm4j.model.PositionEncoding;
@@ -43,6 +44,7 @@ public final class TrainConfigJson {
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // "steps": 3.7 is an error, not 3
             .enable(SerializationFeature.INDENT_OUTPUT)
             .addModule(positionNames())
             .build();
@@ -117,7 +119,7 @@ public final class TrainConfigJson {
         } catch (JacksonException e) {
             throw new IllegalArgumentException("config file " + file + " is not valid JSON: " + reason(e));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
+            throw AtomicOutput.failedUnchecked("read the config file", file, e);
         }
     }
 
@@ -154,7 +156,8 @@ public final class TrainConfigJson {
         return a.equals(b) ? null : path + ": " + a + " vs " + b;
     }
 
-    private static void mergeInto(ObjectNode target, ObjectNode overrides) {
+    /** Replaces every key of {@code overrides} (a partial config tree) in {@code target}, nested objects key by key. */
+    public static void mergeInto(ObjectNode target, ObjectNode overrides) {
         for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             JsonNode existing = target.get(field.getKey());
@@ -172,24 +175,11 @@ public final class TrainConfigJson {
         if (cause instanceof IllegalArgumentException illegal) {
             return rootMessage(illegal);
         }
-        String message = Json.oneLine(e);
         if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
-            return "unknown key '" + unknown.getPropertyName() + "'" + location(unknown);
+            String at = Json.oneLineAt(unknown);
+            return "unknown key '" + unknown.getPropertyName() + "'" + at.substring(Json.oneLine(unknown).length());
         }
-        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            return message + location(mapping);
-        }
-        return message;
-    }
-
-    private static String location(com.fasterxml.jackson.databind.JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (var reference : e.getPath()) {
-            if (reference.getFieldName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
-            }
-        }
-        return path.isEmpty() ? "" : " (at " + path + ")";
+        return Json.oneLineAt(e);
     }
 
     private static String rootMessage(Throwable e) {

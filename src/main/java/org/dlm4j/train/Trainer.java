@@ -46,7 +46,15 @@ import org.dlm4j.tensor.Tensor;
  * state. So a run resumed from step k repeats the uninterrupted run's losses exactly.
  *
  * <p>Non-finite guard: a NaN or infinite loss or gradient norm stops the run before the update is
- * applied, with a {@link TrainingDivergedException} saying which checkpoint was kept.
+ * applied, with a {@link TrainingDivergedException} saying which checkpoint was kept; the step's line
+ * (its loss, and {@code "diverged"}: what was not finite) is still written to metrics.jsonl. A
+ * checkpoint is only written when every tensor of it is finite and its weights give a finite loss on
+ * the first validation batch, so the checkpoint a diverged run keeps is one that evaluates.
+ *
+ * <p>Stopping: {@link #requestStop} (called on SIGINT or SIGTERM) ends the run after the step in
+ * progress with a {@link TrainingStoppedException}. Every failure, I/O errors included, is one line
+ * "training stopped at step N: what; which checkpoint was kept". {@link #run} of a run that stops or
+ * fails before its first checkpoint removes what it wrote ({@link RunFolder#discardUnstarted}).
  */
 public final class Trainer {
 
@@ -70,8 +78,10 @@ public final class Trainer {
     private final ValidationBatches validation;
     private final LrSchedule schedule;
     private final Checkpoint.DataIdentity dataIdentity;
+    private volatile boolean stopRequested;
     private long step;
     private long lastCheckpointStep = -1;
+    private long lastValidatedStep = -1;
     private double lastTrainLoss = Double.NaN;
     private double lastValLoss = Double.NaN;
 
@@ -93,40 +103,56 @@ public final class Trainer {
 
     /**
      * A new run of {@code config} (made concrete for {@code data}, see {@link TrainConfig#forData})
-     * into {@code out}, which must not exist or be empty. Everything is checked before the folder
-     * is created, so a bad argument leaves no files behind.
+     * into {@code out}, which must not exist, be empty or hold only an unstarted run (see {@link
+     * RunFolder}), which it then replaces. Everything is checked before the folder is created or
+     * cleared, so a bad argument leaves the folder as it was.
      */
     public static Trainer create(TrainConfig config, PreparedDataset data, Path out, Progress progress)
             throws IOException {
-        TrainConfig concrete = concrete(config, data);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("output " + out + " exists and is not a folder");
         }
-        if (!Checkpoint.isEmptyFolder(out)) {
+        if (!RunFolder.isUnstarted(out) && !Checkpoint.isEmptyFolder(out)) {
             throw new IllegalArgumentException("output folder " + out + " is not empty; resume the run in it with"
                     + " --resume or choose another folder");
         }
-        Trainer trainer = new Trainer(concrete, data, out, progress);
-        createFolder(out);
-        AtomicFiles.writeString(out.resolve(CONFIG_FILE), TrainConfigJson.toJson(concrete) + "\n");
-        return trainer;
+        String takeOver = Checkpoint.isEmptyFolder(out) ? null : "taking over " + out + ": it holds only the files"
+                + " of a run that stopped before its first checkpoint";
+        return start(config, data, out, progress, takeOver);
     }
 
     /**
-     * Removes what {@link #create} and the first steps wrote into {@code out} when the run failed before
-     * its first checkpoint (out of memory, an I/O error): such a folder could neither be resumed (no
-     * checkpoint) nor reused (not empty). A run with a checkpoint is left alone; so is anything else the
-     * folder holds, and the folder itself unless it ends up empty.
+     * Starts the unstarted run in {@code out} (see {@link RunFolder}) again from step 0, with the config
+     * of its config.json; {@code requested} (null: take that config) must equal it, as for {@link #resume}.
      */
-    public static void discardUnstarted(Path out) throws IOException {
-        if (Checkpoint.exists(out)) {
-            return;
+    public static Trainer restart(TrainConfig requested, PreparedDataset data, Path out, Progress progress)
+            throws IOException {
+        TrainConfig saved = RunFolder.unstartedConfig(out);
+        if (saved == null) {
+            throw new IllegalArgumentException("--resume: no checkpoint in " + out);
         }
-        Files.deleteIfExists(out.resolve(CONFIG_FILE));
-        Files.deleteIfExists(out.resolve(METRICS_FILE));
-        if (Checkpoint.isEmptyFolder(out)) {
-            Files.deleteIfExists(out);
+        if (requested != null) {
+            requireSameConfig(saved, requested, data, "the run in " + out);
         }
+        return start(saved, data, out, progress, out + " has no checkpoint yet; starting its run again from step 0");
+    }
+
+    private static Trainer start(TrainConfig config, PreparedDataset data, Path out, Progress progress,
+                                 String takeOver) throws IOException {
+        TrainConfig concrete = concrete(config, data);
+        Trainer trainer = new Trainer(concrete, data, out, progress);
+        if (takeOver != null) {
+            progress.message(takeOver);
+            RunFolder.discardUnstarted(out);
+        }
+        createFolder(out);
+        try {
+            AtomicFiles.writeString(out.resolve(CONFIG_FILE), TrainConfigJson.toJson(concrete) + "\n");
+        } catch (IOException e) {
+            discardQuietly(out, e);
+            throw e;
+        }
+        return trainer;
     }
 
     /**
@@ -140,12 +166,7 @@ public final class Trainer {
         Checkpoint.Loaded loaded = Checkpoint.load(out);
         TrainConfig saved = loaded.state().config();
         if (requested != null) {
-            String difference = TrainConfigJson.firstDifference(saved, concrete(requested, data));
-            if (difference != null) {
-                throw new IllegalArgumentException("the checkpoint in " + loaded.folder() + " was written by a"
-                        + " different config (" + difference.replaceFirst(": (.*) vs ", ": checkpoint $1, this run ")
-                        + "); resume with the same options or train into another folder");
-            }
+            requireSameConfig(saved, requested, data, "the checkpoint in " + loaded.folder());
         }
         Checkpoint.DataIdentity identity = identity(data);
         if (!identity.equals(loaded.state().data())) {
@@ -162,31 +183,66 @@ public final class Trainer {
         return trainer;
     }
 
-    /** Trains to the end of the budget. */
-    public Summary run() throws IOException {
-        return runUntil(config.steps());
+    private static void requireSameConfig(TrainConfig saved, TrainConfig requested, PreparedDataset data,
+                                          String what) {
+        String difference = TrainConfigJson.firstDifference(saved, concrete(requested, data));
+        if (difference != null) {
+            throw new IllegalArgumentException(what + " was written by a different config ("
+                    + difference.replaceFirst(": (.*) vs ", ": checkpoint $1, this run ")
+                    + "); resume with the same options or train into another folder");
+        }
     }
 
     /**
-     * One training step on {@code windows}: the loss, then {@link #optimizationStep}; returns the loss.
-     * Its tensors live in a {@link Tensor#workspace()} scope, so after the first step training reuses
-     * the same arrays instead of allocating new ones. A non-finite loss or gradient norm stops the run
-     * before any weight changes.
+     * Asks the run to stop after the step in progress: {@link #runUntil} then throws a
+     * {@link TrainingStoppedException}. Safe to call from any thread (a shutdown hook on SIGINT/SIGTERM).
      */
-    private double trainStep(int[] windows, long next, double lr) {
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Trains to the end of the budget. A run that fails or is stopped before its first checkpoint
+     * removes what it wrote, so the folder can be used again.
+     */
+    public Summary run() throws IOException {
+        try {
+            return runUntil(config.steps());
+        } catch (IOException | RuntimeException | Error e) {
+            discardQuietly(out, e);
+            throw e;
+        }
+    }
+
+    /** {@link RunFolder#discardUnstarted}, a failure of which is attached to the failure that caused it. */
+    private static void discardQuietly(Path out, Throwable cause) {
+        try {
+            RunFolder.discardUnstarted(out);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** What one step did: its loss, and what was not finite if the update was not applied (else null). */
+    private record StepResult(double loss, String divergence) {
+    }
+
+    /**
+     * One training step on {@code windows}: the loss, then {@link #optimizationStep}. With a non-finite
+     * loss or gradient norm no weight changes. Its tensors live in a {@link Tensor#workspace()} scope, so
+     * after the first step training reuses the same arrays instead of allocating new ones.
+     */
+    private StepResult trainStep(int[] windows, long next, double lr) {
         try (var workspace = Tensor.workspace()) {
             model.train(true);
             Loss loss = objective.loss(model, windows, config.batchSize(), config.contextLength(),
                     Seeds.step(config.seed(), next));
             double value = loss.value().item();
             if (!Double.isFinite(value)) {
-                throw diverged(next, "the training loss is " + value);
+                return new StepResult(value, "the training loss is " + value);
             }
             double norm = optimizationStep(loss.value(), model, optimizer, config.gradClip(), lr);
-            if (!Double.isFinite(norm)) {
-                throw diverged(next, "the gradient norm is " + norm);
-            }
-            return value;
+            return new StepResult(value, Double.isFinite(norm) ? null : "the gradient norm is " + norm);
         }
     }
 
@@ -228,57 +284,100 @@ public final class Trainer {
                 config.totalTokens(), (double) config.totalTokens() / config.uniqueTokens()));
         try (MetricsLog metrics = MetricsLog.open(out.resolve(METRICS_FILE))) {
             if (step == 0 && stop > 0) {
+                requireNoStopRequest();
                 validate(metrics);
             }
             while (step < stop) {
+                requireNoStopRequest();
                 long started = System.nanoTime();
                 sampler.nextBatch(windows);
                 long next = step + 1;
                 double lr = schedule.at(step);
-                double value = trainStep(windows, next, lr);
-                step = next;
-                lastTrainLoss = value;
+                StepResult result = trainStep(windows, next, lr);
                 trainNanos += System.nanoTime() - started;
 
                 double seconds = trainNanos / 1e9;
-                double tokensPerSecond = (step - startStep) * (double) batchSize * length / seconds;
-                double eta = seconds / (step - startStep) * (config.steps() - step);
+                double tokensPerSecond = (next - startStep) * (double) batchSize * length / seconds;
+                double eta = seconds / (next - startStep) * (config.steps() - next);
                 Map<String, Object> line = new LinkedHashMap<>();
-                line.put("step", step);
+                line.put("step", next);
                 line.put("tokens", sampler.tokensSeen());
                 line.put("epoch", sampler.epoch());
-                line.put("train_loss", value);
+                line.put("train_loss", result.loss());
                 line.put("lr", lr);
                 line.put("tokens_per_s", Math.round(tokensPerSecond * 10) / 10.0);
+                if (result.divergence() != null) {
+                    line.put("diverged", result.divergence());
+                    metrics.append(line);
+                    throw diverged(next, result.divergence());
+                }
+                step = next;
+                lastTrainLoss = result.loss();
                 metrics.append(line);
-                progress.step(step, config.steps(), value, lr, tokensPerSecond, eta);
+                progress.step(step, config.steps(), result.loss(), lr, tokensPerSecond, eta);
 
                 if (step % config.evalInterval() == 0 || step == config.steps()) {
                     validate(metrics);
                 }
                 if (step % config.checkpointInterval() == 0 || step == config.steps()) {
-                    Checkpoint.save(out, model, optimizer, new Checkpoint.State(config, step, sampler.tokensSeen(),
-                            sampler.position(), dataIdentity));
-                    lastCheckpointStep = step;
+                    saveCheckpoint();
                 }
             }
             progress.endLine();
             double seconds = trainNanos / 1e9;
             double tokensPerSecond = seconds > 0 ? (step - startStep) * (double) batchSize * length / seconds : 0;
             return new Summary(step, sampler.tokensSeen(), lastTrainLoss, lastValLoss, seconds, tokensPerSecond);
+        } catch (IOException e) {
+            progress.endLine();
+            throw new IOException(stopped(step, e.getMessage()), e);
         }
+    }
+
+    private void requireNoStopRequest() {
+        if (stopRequested) {
+            progress.endLine();
+            throw new TrainingStoppedException(stopped(step, "interrupted"));
+        }
+    }
+
+    /**
+     * Writes a checkpoint of the current weights, optimizer state and position, unless a tensor is not
+     * finite or the weights give a non-finite loss on the first validation batch: then the run stops as
+     * diverged, and the last checkpoint, one that evaluates, is kept.
+     */
+    private void saveCheckpoint() throws IOException {
+        String notFinite = NamedArray.firstNonFinite(NamedArray.of(model.namedParameters()));
+        if (notFinite == null) {
+            notFinite = NamedArray.firstNonFinite(optimizer.state());
+        }
+        if (notFinite != null) {
+            throw diverged(step, "the weights or optimizer moments are not finite (" + notFinite + "), so they were"
+                    + " not saved");
+        }
+        double loss = lastValidatedStep == step ? lastValLoss : validationLoss(1);
+        if (!Double.isFinite(loss)) {
+            throw diverged(step, "the weights give a validation loss of " + loss + ", so they were not saved");
+        }
+        Checkpoint.save(out, model, optimizer, new Checkpoint.State(config, step, sampler.tokensSeen(),
+                sampler.position(), dataIdentity));
+        lastCheckpointStep = step;
     }
 
     /** Mean validation loss over the fixed val.bin batches, with the same noise every time. */
     public double validationLoss() {
+        return validationLoss(validation.numBatches());
+    }
+
+    /** Mean validation loss over the first {@code batches} fixed val.bin batches. */
+    private double validationLoss(int batches) {
         model.train(false);
         try (var noGrad = Tensor.noGrad()) {
             Rng rng = new Rng(EVAL_SEED);
             double sum = 0;
-            for (int b = 0; b < validation.numBatches(); b++) {
+            for (int b = 0; b < batches; b++) {
                 sum += objective.evaluate(model, validation.batch(b), config.batchSize(), config.contextLength(), rng);
             }
-            return sum / validation.numBatches();
+            return sum / batches;
         } finally {
             model.train(true);
         }
@@ -286,6 +385,7 @@ public final class Trainer {
 
     private void validate(MetricsLog metrics) throws IOException {
         lastValLoss = validationLoss();
+        lastValidatedStep = step;
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", step);
         line.put("tokens", sampler.tokensSeen());
@@ -299,10 +399,15 @@ public final class Trainer {
 
     private TrainingDivergedException diverged(long atStep, String what) {
         progress.endLine();
+        return new TrainingDivergedException(stopped(atStep, what));
+    }
+
+    /** "training stopped at step N: what; which checkpoint was kept", the one form of every failure's line. */
+    private String stopped(long atStep, String what) {
         String kept = lastCheckpointStep >= 0
                 ? "kept the last good checkpoint (step " + lastCheckpointStep + ") in " + Checkpoint.folder(out)
                 : "no checkpoint had been written yet";
-        return new TrainingDivergedException("training stopped at step " + atStep + ": " + what + "; " + kept);
+        return "training stopped at step " + atStep + ": " + what + "; " + kept;
     }
 
     public TrainConfig config() {

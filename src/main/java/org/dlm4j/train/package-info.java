@@ -11,7 +11,9 @@
  * <p>Files written here are never half-written: {@link org.dlm4j.train.AtomicFiles} writes to a
  * temporary file in the target folder and renames it into place. Weights and optimizer state are
  * stored as safetensors ({@link org.dlm4j.train.Safetensors}) so that PyTorch can load them; run
- * metrics are JSON lines ({@link org.dlm4j.train.MetricsLog}).
+ * metrics are JSON lines ({@link org.dlm4j.train.MetricsLog}). {@link org.dlm4j.train.RunFolder} says
+ * which files a run folder holds and recognises a run stopped before its first checkpoint, which a new
+ * run may take over. Every I/O failure names the file, the operation and the reason.
  *
  * <p>{@link org.dlm4j.train.Benchmark} times training and forward steps of a model preset (the
  * {@code dlm4j bench} command), the counterpart of {@code bench/bench_torch.py}.
