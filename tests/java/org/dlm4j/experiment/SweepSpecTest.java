@@ -18,7 +18,7 @@ class SweepSpecTest {
             SweepSpec spec = SweepPresets.byNameOrFile(name);
             assertThat(SweepSpec.fromJson(spec.toJson(), "test")).isEqualTo(spec);
         }
-        assertThat(SweepPresets.tiny().toJson()).contains("\"unique_tokens\"", "\"total_tokens\" : 12582912",
+        assertThat(SweepPresets.tiny().toJson()).contains("\"unique_tokens\"", "\"total_tokens\" : 10485760",
                 "\"mc_file\"", "\"mc_hard_file\"", "\"val_windows\" : 64", "\"bound_samples\" : 16",
                 "\"eval_points\"", "\"positions\" : \"rope\"");
     }
@@ -35,7 +35,7 @@ class SweepSpecTest {
                 .doesNotContain("ar-c64-U65536-mask0.1-drop0.1-s1");
         assertThat(runs.stream().map(GridRun::name).distinct()).hasSize(runs.size());
         GridRun smallest = new GridRun("ar", 8_192, spec.models().getFirst(), null, 1);
-        assertThat(smallest.epochs(spec)).isEqualTo(1536.0);
+        assertThat(smallest.epochs(spec)).isEqualTo(1280.0);
     }
 
     @Test
@@ -47,10 +47,10 @@ class SweepSpecTest {
         assertThat(ar.model().causal()).isTrue();
         assertThat(diffusion.model().causal()).isFalse();
         assertThat(diffusion.model().withCausal(true)).isEqualTo(ar.model());
-        assertThat(diffusion.steps()).isEqualTo(ar.steps()).isEqualTo(3072);
-        assertThat(ar.totalTokens()).isEqualTo(12_582_912);
+        assertThat(diffusion.steps()).isEqualTo(ar.steps()).isEqualTo(2560);
+        assertThat(ar.totalTokens()).isEqualTo(10_485_760);
         assertThat(diffusion.seed()).isEqualTo(ar.seed()).isEqualTo(2);
-        assertThat(diffusion.evalInterval()).isEqualTo(ar.evalInterval()).isEqualTo(768);
+        assertThat(diffusion.evalInterval()).isEqualTo(ar.evalInterval()).isEqualTo(640);
         assertThat(diffusion.lrSchedule().at(123)).isEqualTo(ar.lrSchedule().at(123));
         TrainConfig masked = new GridRun("ar", 8192, model, new SweepSpec.RegularizerSpec("m", 0.2, 0.1, null), 2)
                 .trainConfig(spec, 258, 257);
@@ -126,8 +126,8 @@ class SweepSpecTest {
         assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replaceFirst("\"unique_tokens\" : \\[[^]]*]",
                 "\"unique_tokens\" : []"), "f")).hasMessageContaining("empty grid: unique_tokens has no values");
         assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("8192,", "81920000,"), "f"))
-                .hasMessageContaining("total tokens M=12582912 is less than unique tokens U=81920000");
-        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("12582912,", "12582913,"), "f"))
+                .hasMessageContaining("total tokens M=10485760 is less than unique tokens U=81920000");
+        assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("10485760,", "10485761,"), "f"))
                 .hasMessageContaining("is not a multiple of B x T");
         assertThatThrownBy(() -> SweepSpec.fromJson(tiny.replace("\"unique_tokens\" : [ 8192 ]",
                 "\"unique_tokens\" : [ 4096 ]"), "f"))

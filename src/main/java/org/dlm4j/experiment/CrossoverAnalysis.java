@@ -301,8 +301,14 @@ public final class CrossoverAnalysis {
         };
     }
 
-    /** {@code x} to 3 significant digits without trailing zeros: 3.0 -> "3", 12.5 -> "12.5", 2.828 -> "2.83". */
+    /**
+     * {@code x} to 3 significant digits without trailing zeros: 3.0 -> "3", 12.5 -> "12.5", 2.828 -> "2.83";
+     * from 1000 on, whole with thousands separators: 1536.0 -> "1,536".
+     */
     public static String number(double x) {
+        if (Math.abs(x) >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", x);
+        }
         String text = String.format(Locale.ROOT, "%.3g", x);
         return text.contains("e") || !text.contains(".") ? text : text.replaceFirst("\\.?0+$", "");
     }

@@ -51,8 +51,8 @@ public final class SweepPresets {
         var model = new SweepSpec.ModelSpec("tiny", 128, 64, 2, 4, 4, "rope");
         return new SweepSpec("tiny", "tiny-data/bytes", "tiny-data/mc-val.jsonl", "tiny-data/mc-hard.jsonl",
                 List.of("ar", "diffusion"),
-                List.of(8_192L, 65_536L, TINY_TRAIN_TOKENS), // 1,536, 192 and 11.6 epochs (the last: all of train.bin)
-                12_582_912L,                              // M: 3,072 steps of 32 x 128 tokens, about 92 tokens per parameter
+                List.of(8_192L, 65_536L, TINY_TRAIN_TOKENS), // 1,280, 160 and 9.6 epochs (the last: all of train.bin)
+                10_485_760L,                              // M: 2,560 steps of 32 x 128 tokens, 79 tokens per parameter
                 List.of(model),
                 List.of(new SweepSpec.RegularizerSpec("mask0.1-drop0.1", 0.1, 0.1, List.of(8_192L))), // the paper's AR control
                 32,        // B
@@ -78,7 +78,7 @@ public final class SweepPresets {
         var narrow = new SweepSpec.ModelSpec("c64", 128, 64, 2, 4, 4, "rope");
         var wide = new SweepSpec.ModelSpec("c128", 128, 128, 4, 4, 4, "rope");
         return new SweepSpec("small", "tiny-data/bytes", "tiny-data/mc-val.jsonl", "tiny-data/mc-hard.jsonl",
-                List.of("ar", "diffusion"), List.of(8_192L, 65_536L, TINY_TRAIN_TOKENS), 12_582_912L,
+                List.of("ar", "diffusion"), List.of(8_192L, 65_536L, TINY_TRAIN_TOKENS), 10_485_760L,
                 List.of(narrow, wide), List.of(new SweepSpec.RegularizerSpec("mask0.1-drop0.1", 0.1, 0.1, List.of(8_192L))),
                 32, 3e-3, 3e-4, 20, 0.1, 4, 8, 64, 16, 0, 2, "chain-rule", List.of(1L, 2L, 3L));
     }
