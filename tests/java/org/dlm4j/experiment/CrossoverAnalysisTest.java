@@ -74,8 +74,9 @@ class CrossoverAnalysisTest {
     }
 
     @Test
-    void noCrossoverIsMarkedWhenOneSeedDisagrees() {
-        // at 4 epochs the mean favours diffusion (-0.1) but seed 1 favours AR (+0.25 - 0.35 = ...): mixed
+    void aMixedPointBetweenTwoEverySeedOrderingsBracketsTheCrossover() {
+        // at 4 epochs the mean favours diffusion (-0.1) but seed 1 favours AR (-0.1 + 3 x 0.06 = +0.08): mixed;
+        // AR is ahead in every seed at 2 epochs and diffusion in every seed at 8, so every seed crosses in [2, 8]
         var analysis = new CrossoverAnalysis(SPEC, grid(new double[] {1.0, 1.1, 1.2, 1.3},
                 new double[] {1.2, 1.2, 1.1, 1.0}, new double[] {0.06, -0.03, -0.03}), null);
         List<Comparison> nll = analysis.comparisons("m", "ar", Metric.VAL_NLL);
@@ -83,9 +84,26 @@ class CrossoverAnalysisTest {
         assertThat(nll.get(2).verdict()).isEqualTo(Verdict.MIXED);
         assertThat(nll.get(2).diffusionAhead()).isEqualTo(2);
         CrossoverAnalysis.Crossover crossover = analysis.crossovers(Metric.VAL_NLL).getFirst();
+        // the mean lead is -0.1 at 2 epochs and +0.1 at 4: zero halfway in log2, at 2^1.5
+        assertThat(crossover.epochs()).isCloseTo(Math.pow(2, 1.5), within(1e-9));
+        assertThat(crossover.description()).contains("AR ahead in every seed at 2 epochs, diffusion ahead in every"
+                + " seed at 8 epochs, mixed between them (4 ep: diffusion ahead in 2/3 seeds), so every seed crosses"
+                + " between 2 and 8 epochs; crossover at about 2.83 epochs (interpolated where the mean crosses zero)",
+                "4 ep -0.100 ± 0.090 (diffusion ahead in 2/3 seeds)");
+    }
+
+    @Test
+    void noCrossoverIsMarkedWhenOneSeedNeverCrosses() {
+        // seed 1 keeps AR ahead at every U (its offset grows 0.1 per epoch step); seeds 2 and 3 cross at 4 epochs
+        var analysis = new CrossoverAnalysis(SPEC, grid(new double[] {1.0, 1.1, 1.2, 1.3},
+                new double[] {1.2, 1.2, 1.1, 1.0}, new double[] {0.1, -0.03, -0.03}), null);
+        List<Comparison> nll = analysis.comparisons("m", "ar", Metric.VAL_NLL);
+        assertThat(nll).extracting(Comparison::verdict).containsExactly(Verdict.AR_EVERY_SEED, Verdict.AR_EVERY_SEED,
+                Verdict.MIXED, Verdict.MIXED);
+        CrossoverAnalysis.Crossover crossover = analysis.crossovers(Metric.VAL_NLL).getFirst();
         assertThat(crossover.epochs()).isNaN();
         assertThat(crossover.description()).contains("no crossover that holds in every seed",
-                "4 ep -0.100 ± 0.090 (diffusion ahead in 2/3 seeds)");
+                "8 ep -0.247", "(diffusion ahead in 2/3 seeds)");
     }
 
     @Test

@@ -23,11 +23,13 @@ import org.dlm4j.exercise.Exercise;
  * of d_s over seeds comes with its standard error, and the ordering is called only where it holds in
  * every seed: "diffusion ahead in every seed", "AR ahead in every seed", or "mixed".
  *
- * <p>Crossover: scanning U from the fewest epochs to the most, the first neighbouring pair where AR is
- * ahead in every seed at the fewer epochs and diffusion in every seed at the more; its epochs are
- * interpolated in log(epochs) between them with the mean d: e* = exp(ln e1 + (ln e2 - ln e1) d1 / (d1 - d2)).
- * Anything else (diffusion ahead already at the fewest epochs, never, or only in some seeds) is said
- * in words, and no crossover is marked.
+ * <p>Crossover: scanning U from the fewest epochs to the most, the first point where AR is ahead in every
+ * seed followed, after only mixed points, by one where diffusion is ahead in every seed. Every seed then
+ * crosses between those two points (at the mixed points in between the seeds disagree about which side
+ * of their own crossing they are). Its epochs are where the mean d crosses zero, interpolated in
+ * log(epochs) between the two neighbouring points around that zero: e* = exp(ln e1 + (ln e2 - ln e1) d1 / (d1 - d2)).
+ * Anything else (diffusion ahead already at the fewest epochs, never in every seed, or AR ahead again
+ * after a mixed point) is said in words, and no crossover is marked.
  */
 public final class CrossoverAnalysis {
 
@@ -255,15 +257,16 @@ public final class CrossoverAnalysis {
                             : String.format(Locale.ROOT, " ± %.3f", c.standardError()), verdictWords(c)));
         }
         String tail = ". Diffusion - AR by epochs: " + list;
-        for (int i = 1; i < comparisons.size(); i++) {
-            Comparison before = comparisons.get(i - 1);
-            Comparison after = comparisons.get(i);
-            if (before.verdict() == Verdict.AR_EVERY_SEED && after.verdict() == Verdict.DIFFUSION_EVERY_SEED) {
-                double epochs = crossoverEpochs(before.epochs(), before.lead(), after.epochs(), after.lead());
-                return new Crossover(model, arSeries, metric, epochs, String.format(Locale.ROOT,
-                        "%s: AR ahead in every seed at %s epochs, diffusion ahead in every seed at %s epochs;"
-                                + " crossover at about %s epochs (interpolated)%s", versus, number(before.epochs()),
-                        number(after.epochs()), number(epochs), tail));
+        for (int i = 0; i < comparisons.size(); i++) {
+            if (comparisons.get(i).verdict() != Verdict.AR_EVERY_SEED) {
+                continue;
+            }
+            int j = i + 1;
+            while (j < comparisons.size() && comparisons.get(j).verdict() == Verdict.MIXED) {
+                j++;
+            }
+            if (j < comparisons.size() && comparisons.get(j).verdict() == Verdict.DIFFUSION_EVERY_SEED) {
+                return crossoverBetween(model, arSeries, metric, versus, comparisons.subList(i, j + 1), tail);
             }
         }
         Comparison fewest = comparisons.getFirst();
@@ -274,6 +277,35 @@ public final class CrossoverAnalysis {
                 ? "AR ahead in every seed at every U (no crossover within the budget)"
                 : "no crossover that holds in every seed";
         return new Crossover(model, arSeries, metric, Double.NaN, versus + ": " + words + tail);
+    }
+
+    /**
+     * The crossover bracketed by {@code span}: AR ahead in every seed at its first point, diffusion in every
+     * seed at its last, mixed at any point between; marked where the mean lead crosses zero.
+     */
+    private static Crossover crossoverBetween(String model, String arSeries, Metric metric, String versus,
+                                              List<Comparison> span, String tail) {
+        Comparison first = span.getFirst();
+        Comparison last = span.getLast();
+        double epochs = Double.NaN;
+        for (int k = 1; k < span.size() && Double.isNaN(epochs); k++) {
+            Comparison before = span.get(k - 1);
+            Comparison after = span.get(k);
+            if (before.lead() <= 0 && after.lead() > 0) {
+                epochs = crossoverEpochs(before.epochs(), before.lead(), after.epochs(), after.lead());
+            }
+        }
+        StringBuilder mixed = new StringBuilder();
+        for (Comparison c : span.subList(1, span.size() - 1)) {
+            mixed.append(mixed.isEmpty() ? "" : "; ").append(number(c.epochs())).append(" ep: ").append(verdictWords(c));
+        }
+        String between = mixed.isEmpty() ? "" : ", mixed between them (" + mixed + "), so every seed crosses"
+                + " between " + number(first.epochs()) + " and " + number(last.epochs()) + " epochs";
+        return new Crossover(model, arSeries, metric, epochs, String.format(Locale.ROOT,
+                "%s: AR ahead in every seed at %s epochs, diffusion ahead in every seed at %s epochs%s;"
+                        + " crossover at about %s epochs (interpolated%s)%s", versus, number(first.epochs()),
+                number(last.epochs()), between, number(epochs), mixed.isEmpty() ? "" : " where the mean crosses zero",
+                tail));
     }
 
     /**

@@ -7,15 +7,16 @@ import java.util.List;
 /**
  * The named sweeps, and sweep spec files. Each preset is the paper's grid shrunk to a machine:
  * <ul>
- *   <li>{@code tiny}: tiny-data/bytes on a laptop CPU, one seed in 9.3 minutes on two cores
- *       (measured, see the README's crossover experiment); U from 8 KiB (512 epochs) to 500 KiB (8.2 epochs, all of
- *       train.bin) at M = 4,194,304 tokens, with a 133k-parameter rope model at T 128. Rotary
- *       positions because with a learned table the diffusion model never left the unigram
- *       plateau at this size; T 128 so that a multiple-choice context keeps more than its last
- *       sentence.</li>
- *   <li>{@code small}: tiny's grid with two model sizes (133k and about 0.85M parameters) and AR input
- *       masking; about two hours per seed on two cores (estimated from tiny's 9.3 minutes and the
- *       wider model's about 7x FLOPs per token, not run).</li>
+ *   <li>{@code tiny}: tiny-data/bytes on a laptop CPU, about 20 minutes a seed on two cores (the README's
+ *       crossover experiment gives the measured time); a 133k-parameter rope model at T 128 trained on
+ *       M = 10,485,760 tokens (79 per parameter, well past Chinchilla-optimal, so that the diffusion model
+ *       gets the compute it needs) at U = 8k, 64k and all of train.bin (1,280, 160 and 9.6 epochs:
+ *       past diffusion's data-reuse half-life, between AR's and diffusion's, below AR's), and the paper's
+ *       AR control (input masking and dropout) at the smallest U. Rotary positions because with a
+ *       learned table the diffusion model never left the unigram plateau at this size; T 128 so that
+ *       the multiple-choice answer lies inside the window. docs/crossover.md gives the design.</li>
+ *   <li>{@code small}: tiny's grid with a second, wider model (about 0.85M parameters, about 7x the FLOPs
+ *       per token); about three hours a seed on two cores (estimated from tiny's time, not run).</li>
  *   <li>{@code gpu}: GPT-2 tokens (prepare them with {@code dlm4j data prepare --tokenizer gpt2 --out
  *       data/gpt2 TEXT}), models of about 30M and 60M parameters, M = 98M tokens; on the CPU
  *       it is far too slow, it waits for the TornadoVM module.</li>
