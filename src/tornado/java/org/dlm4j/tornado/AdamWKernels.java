@@ -31,7 +31,9 @@ public final class AdamWKernels {
     public static final int APPLY = 9;
     /** 1/N, the cross-entropy gradient's scale. */
     public static final int GRAD_SCALE = 10;
-    public static final int SCALARS = 11;
+    /** The dropout probability of this execution (the model's in training, 0 in evaluation). */
+    public static final int DROPOUT = 11;
+    public static final int SCALARS = 12;
 
     /** stats[]: the loss's weighted sum and the gradients' sum of squares, what comes back each step. */
     public static final int LOSS_SUM = 0;

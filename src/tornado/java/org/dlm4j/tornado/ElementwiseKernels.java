@@ -31,6 +31,13 @@ public final class ElementwiseKernels {
         }
     }
 
+    /** a = value over n elements. */
+    public static void fill(FloatArray a, float value, int n) {
+        for (@Parallel int i = 0; i < n; i++) {
+            a.set(i, value);
+        }
+    }
+
     /** a += b over n elements (a gradient reaching a residual stream twice). */
     public static void addInPlace(FloatArray a, FloatArray b, int n) {
         for (@Parallel int i = 0; i < n; i++) {
@@ -70,12 +77,14 @@ public final class ElementwiseKernels {
     }
 
     /**
-     * out = x * mask(seeds[seedIndex], i) over n elements, in place allowed; the mask is 0 or 1/(1-p).
-     * Backward is the same call on the gradient: the mask is a pure function of (seed, i).
+     * out = x * mask(seeds[seedIndex], i) over n elements, in place allowed; the mask is 0 or 1/(1-p)
+     * with p = {@code scalars[pIndex]} (0 in evaluation: every mask is then exactly 1). Backward is the
+     * same call on the gradient: the mask is a pure function of (seed, i).
      */
-    public static void dropout(FloatArray x, FloatArray out, LongArray seeds, int seedIndex, float p, int n) {
+    public static void dropout(FloatArray x, FloatArray out, LongArray seeds, int seedIndex, FloatArray scalars,
+                               int pIndex, int n) {
         for (@Parallel int i = 0; i < n; i++) {
-            out.set(i, x.get(i) * maskValue(seeds.get(seedIndex), i, p));
+            out.set(i, x.get(i) * maskValue(seeds.get(seedIndex), i, scalars.get(pIndex)));
         }
     }
 

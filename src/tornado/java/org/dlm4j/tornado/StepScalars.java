@@ -34,4 +34,9 @@ public final class StepScalars {
         scalars.set(AdamWKernels.APPLY, apply ? 1f : 0f);
         scalars.set(AdamWKernels.GRAD_SCALE, 1f / normaliser);
     }
+
+    /** Sets the dropout probability of the next execution. */
+    public static void dropout(FloatArray scalars, float p) {
+        scalars.set(AdamWKernels.DROPOUT, p);
+    }
 }

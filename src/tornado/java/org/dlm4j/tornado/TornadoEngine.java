@@ -23,6 +23,20 @@ public final class TornadoEngine implements DeviceEngine {
     /** OpenCL build options without fast math (only warnings off). */
     public static final String STRICT_FLAGS = "-w";
 
+    /**
+     * TornadoVM's bytecode buffer per task graph, in bytes. Its default, 4096, holds a few dozen tasks;
+     * the training step has about 45 per layer, and an overflow shows only as a bailout (with bailout
+     * recovery off: "Recover option disabled"). It is read once, when TornadoVM first compiles a graph,
+     * so it is set here, before any graph is built, unless the user set it.
+     */
+    static final String BYTECODE_BUFFER = "tornado.tvm.maxbytecodesize";
+
+    static {
+        if (System.getProperty(BYTECODE_BUFFER) == null) {
+            System.setProperty(BYTECODE_BUFFER, Integer.toString(1 << 20));
+        }
+    }
+
     @Override
     public String name() {
         return "tornado";

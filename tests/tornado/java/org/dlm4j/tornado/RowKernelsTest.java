@@ -148,13 +148,16 @@ class RowKernelsTest {
         FloatArray dBias = new FloatArray(C);
         FloatArray dDropped = new FloatArray(n);
         LongArray seeds = LongArray.fromArray(new long[] {7, seed});
+        FloatArray scalars = new FloatArray(AdamWKernels.SCALARS);
+        StepScalars.dropout(scalars, p);
         TaskGraph graph = new TaskGraph("elementwise")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dX, dY, seeds)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dX, dY, seeds, scalars)
                 .task("gelu", ElementwiseKernels::geluForward, dX, dGelu, n)
                 .task("geluBackward", ElementwiseKernels::geluBackward, dX, dY, dDgelu, n)
                 .task("add", ElementwiseKernels::add, dX, dY, dSum, n)
                 .task("bias", ElementwiseKernels::biasGradient, dY, dBias, 0, N, C)
-                .task("dropout", ElementwiseKernels::dropout, dX, dDropped, seeds, 1, p, n)
+                .task("dropout", ElementwiseKernels::dropout, dX, dDropped, seeds, 1, scalars,
+                        AdamWKernels.DROPOUT, n)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, dGelu, dDgelu, dSum, dBias, dDropped);
         execute(graph, null);
         assertWithinUlpsOfScale("gelu forward", gelu, dGelu, 8);
