@@ -201,6 +201,7 @@ public final class TrainCommand implements Callable<Integer> {
                 return Main.EXIT_INTERRUPTED;
             } finally {
                 signals.close();
+                trainer.releaseDevice();
             }
             double entropy = CorpusStats.unigramEntropy(dataset.val());
             spec.commandLine().getOut().println(String.format(Locale.ROOT,

@@ -283,6 +283,17 @@ public final class SweepRunner {
                     trainer.model().numParameters(), config.steps(), run.uniqueTokens(), run.epochs(requested));
         }
         trainer.useDevice(engine);
+        try {
+            return trainAndEvaluate(run, trainer, config, evaluator, stop, label, evals, dir, secondsBefore);
+        } finally {
+            trainer.releaseDevice();
+        }
+    }
+
+    /** The body of {@link #train}: training to each evaluation point, evaluating, and the run's done file. */
+    private boolean trainAndEvaluate(GridRun run, Trainer trainer, TrainConfig config, PointEvaluator evaluator,
+                                     StopRule stop, String label, Path evals, Path dir, double secondsBefore)
+            throws IOException {
         Objective objective = Objectives.create(trainer.config().objective(), trainer.config().objectiveOptions());
         long interval = run.evalInterval(requested);
         long steps = config.steps();

@@ -217,6 +217,21 @@ public final class Trainer {
         deviceDescription = engine.name() + " (" + engine.deviceDescription() + ")";
     }
 
+    /**
+     * Brings the device's weights and AdamW state back into the model and optimizer and releases the
+     * device (nothing without one); later steps run on the CPU again.
+     */
+    public void releaseDevice() {
+        if (device != null) {
+            try {
+                copyDeviceStateToHost();
+            } finally {
+                device.close();
+                device = null;
+            }
+        }
+    }
+
     /** The CPU optimizer's live moment arrays by parameter name, and its step count. */
     private OptimizerState optimizerState() {
         Map<String, float[]> first = new LinkedHashMap<>();
