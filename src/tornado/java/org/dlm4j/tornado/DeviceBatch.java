@@ -11,13 +11,13 @@ import uk.ac.manchester.tornado.api.types.arrays.LongArray;
  * the valid length (L'), the dropout seeds and the step's scalars.
  */
 record DeviceBatch(int batchSize, IntArray inputs, IntArray targets, FloatArray weights, IntArray validLength,
-                   LongArray dropoutSeeds, FloatArray scalars, EmbeddingGather gather) {
+                   LongArray dropoutSeeds, FloatArray scalars, FloatArray updateScalars, EmbeddingGather gather) {
 
     static DeviceBatch allocate(int batchSize, int length, int numLayers, int vocab) {
         int rows = batchSize * length;
         return new DeviceBatch(batchSize, new IntArray(rows), new IntArray(rows), new FloatArray(rows),
                 new IntArray(1), new LongArray(1 + 2 * numLayers), new FloatArray(AdamWKernels.SCALARS),
-                new EmbeddingGather(new IntArray(vocab + 1), new IntArray(rows)));
+                new FloatArray(AdamWKernels.SCALARS), new EmbeddingGather(new IntArray(vocab + 1), new IntArray(rows)));
     }
 
     /** Copies {@code inputs} in (its seeds too; an evaluation batch has none and keeps the old ones: unused). */

@@ -19,12 +19,13 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
  *             logits = head(ln_f x);  weighted cross-entropy per row
  *   backward  the same ops in reverse, each parameter's gradient written once into the flat gradient
  *             buffer (the token table's twice with a tied head: head first, then the gather adds)
- *   optimizer sum of squares of all gradients and the loss sum (two-pass reductions), then clipped
- *             AdamW, skipped on the device when either is not finite
+ *   sums      the gradients' sum of squares and the loss sum (two-pass reductions), brought back
+ *   update    a second graph: clipped AdamW, launched by the host only when both sums are finite
  * </pre>
- * Parameters, moments and the rope tables go up on the first execution only; every execution sends
- * the batch ({@link DeviceBatch}) and the step's scalars, and brings back the two sums. The
- * parameters and moments come back only on demand ({@link #onDemand()}).
+ * The parameters, gradients and sums stay on the device between the two graphs
+ * ({@code persistOnDevice}, {@code consumeFromDevice}). Parameters, moments and the rope tables go up
+ * on the first execution only; every execution sends the batch ({@link DeviceBatch}) and the step's
+ * scalars. Parameters and moments come back only on demand ({@link #updatedState()}).
  */
 final class TrainingStepGraph {
     static final String NAME = "step";
@@ -34,7 +35,10 @@ final class TrainingStepGraph {
     private final DeviceState state;
     private final DeviceBatch batch;
     private final StepBuffers buffers;
+    static final String UPDATE = "update";
+
     private final TaskGraph graph = new TaskGraph(NAME);
+    private final TaskGraph update = new TaskGraph(UPDATE);
     private final GridScheduler grid = new GridScheduler();
     private final int rows;
     private final int channels;
@@ -56,29 +60,42 @@ final class TrainingStepGraph {
         this.buffers = new StepBuffers(config, batch.batchSize(), rope, dropout);
         this.gradientPartials = new FloatArray(ReductionKernels.groups(layout.size()));
         this.lossPartials = new FloatArray(ReductionKernels.groups(rows));
-        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, state.params(), state.firstMoments(),
-                state.secondMoments(), state.decays(), state.ropeCos(), state.ropeSin());
+        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, state.params(), state.ropeCos(), state.ropeSin());
         graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, batch.inputs(), batch.targets(), batch.weights(),
                 batch.validLength(), batch.dropoutSeeds(), batch.scalars(), batch.gather().rowStart(),
-                batch.gather().positions(), state.stats());
+                batch.gather().positions());
         forward();
         backward();
-        optimizer();
+        reductions();
+        graph.persistOnDevice(state.params(), state.grads(), state.stats());
         graph.transferToHost(DataTransferMode.EVERY_EXECUTION, state.stats());
-        graph.transferToHost(DataTransferMode.UNDER_DEMAND, state.params(), state.firstMoments(),
-                state.secondMoments(), state.grads());
+        graph.transferToHost(DataTransferMode.UNDER_DEMAND, state.grads());
+        update.consumeFromDevice(NAME, state.params(), state.grads(), state.stats())
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, state.firstMoments(), state.secondMoments(),
+                        state.decays())
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, batch.updateScalars())
+                .task("adamw", AdamWKernels::update, state.params(), state.grads(), state.firstMoments(),
+                        state.secondMoments(), state.decays(), batch.updateScalars(), state.stats(), layout.size())
+                .transferToHost(DataTransferMode.UNDER_DEMAND, state.params(), state.firstMoments(),
+                        state.secondMoments());
     }
 
+    /** Graph 0: forward, backward, loss and gradient sums; the sums come back. */
     TaskGraph graph() {
         return graph;
+    }
+
+    /** Graph 1: clipped AdamW on the buffers graph 0 left on the device, launched by the host after its NaN guard. */
+    TaskGraph updateGraph() {
+        return update;
     }
 
     GridScheduler grid() {
         return grid;
     }
 
-    /** The arrays that come back only when asked for (a checkpoint, an evaluation on the host). */
-    Object[] onDemand() {
+    /** What the update graph brings back when asked (a checkpoint, an evaluation on the host). */
+    Object[] updatedState() {
         return new Object[] {state.params(), state.firstMoments(), state.secondMoments()};
     }
 
@@ -181,12 +198,10 @@ final class TrainingStepGraph {
         }
     }
 
-    private void optimizer() {
+    private void reductions() {
         reduce("grad_squares", "grad_sum", state.grads(), layout.size(), 1, gradientPartials,
                 AdamWKernels.SUM_OF_SQUARES);
         reduce("loss_partial", "loss_sum", buffers.weightedLoss, rows, 0, lossPartials, AdamWKernels.LOSS_SUM);
-        graph.task("adamw", AdamWKernels::update, state.params(), state.grads(), state.firstMoments(),
-                state.secondMoments(), state.decays(), batch.scalars(), state.stats(), layout.size());
     }
 
     /** dBranch = dropout's backward of dResidual (the same mask as forward); without dropout dBranch is dResidual. */

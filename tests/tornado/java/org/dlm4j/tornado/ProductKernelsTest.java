@@ -253,37 +253,6 @@ class ProductKernelsTest {
         assertWithinSqrtN("adamw second moment", expectedV, dV, n, 2);
     }
 
-    @Test
-    void adamWLeavesEverythingAsItWasWhenTheNormIsNotFinite() {
-        int n = 300;
-        float[] params = random(10, n, 1f);
-        float[] grads = random(11, n, 1f);
-        grads[17] = Float.NaN;
-        FloatArray dParams = floats(params);
-        FloatArray dGrads = floats(grads);
-        FloatArray dM = new FloatArray(n);
-        FloatArray dV = new FloatArray(n);
-        FloatArray decays = new FloatArray(n);
-        FloatArray scalars = StepScalars.adamW(1e-3, 0.9, 0.95, 1e-8, 0.1, 1, 1.0, 1f);
-        int groups = ReductionKernels.groups(n);
-        FloatArray partial = new FloatArray(groups);
-        FloatArray stats = new FloatArray(AdamWKernels.STATS);
-        TaskGraph graph = new TaskGraph("guard")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dParams, dGrads, dM, dV, decays, scalars, stats)
-                .task("squares", ReductionKernels::partialSums, new KernelContext(), dGrads, 0, n, 1, partial)
-                .task("sum", ReductionKernels::finalSum, new KernelContext(), partial, groups, stats,
-                        AdamWKernels.SUM_OF_SQUARES)
-                .task("adamw", AdamWKernels::update, dParams, dGrads, dM, dV, decays, scalars, stats, n)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, dParams, dM, stats);
-        GridScheduler grid = new GridScheduler();
-        grid.addWorkerGrid("guard.squares", groupsOf(groups * ReductionKernels.GROUP, ReductionKernels.GROUP));
-        grid.addWorkerGrid("guard.sum", groupsOf(1, 1));
-        execute(graph, grid);
-        assertThat(stats.get(AdamWKernels.SUM_OF_SQUARES)).isNaN();
-        DeviceTestSupport.assertExact("parameters after a NaN gradient", params, dParams);
-        DeviceTestSupport.assertExact("first moment after a NaN gradient", new float[n], dM);
-    }
-
     private static WorkerGrid tiles(int columns, int rows) {
         WorkerGrid grid = new WorkerGrid2D(MatmulKernels.roundUp(columns), MatmulKernels.roundUp(rows));
         grid.setLocalWork(MatmulKernels.TILE, MatmulKernels.TILE, 1);
