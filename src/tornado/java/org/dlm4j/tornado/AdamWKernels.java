@@ -32,13 +32,11 @@ public final class AdamWKernels {
     public static final int CORRECTION2_SQRT = 6;
     public static final int EPSILON = 7;
     public static final int MAX_NORM = 8;
-    /** 1 for a training step, 0 for an evaluation (which never launches the update). */
-    public static final int APPLY = 9;
     /** 1/N, the cross-entropy gradient's scale. */
-    public static final int GRAD_SCALE = 10;
+    public static final int GRAD_SCALE = 9;
     /** The dropout probability of this execution (the model's in training, 0 in evaluation). */
-    public static final int DROPOUT = 11;
-    public static final int SCALARS = 12;
+    public static final int DROPOUT = 10;
+    public static final int SCALARS = 11;
 
     /** stats[]: the loss's weighted sum and the gradients' sum of squares, what comes back each step. */
     public static final int LOSS_SUM = 0;

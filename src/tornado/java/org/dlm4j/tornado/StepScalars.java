@@ -5,7 +5,7 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 /**
  * The few floats that go up with every step ({@link AdamWKernels}'s indices): AdamW's scalars computed
  * in double and rounded to float exactly as {@code org.dlm4j.kernels.AdamW.updateRange} computes them,
- * the clipping threshold, whether to update, and the cross-entropy gradient's scale 1/N.
+ * the clipping threshold, the cross-entropy gradient's scale 1/N and the dropout probability.
  */
 public final class StepScalars {
     private StepScalars() {
@@ -15,13 +15,13 @@ public final class StepScalars {
     public static FloatArray adamW(double lr, double beta1, double beta2, double eps, double weightDecay, long step,
                                    double maxNorm, float normaliser) {
         FloatArray scalars = new FloatArray(AdamWKernels.SCALARS);
-        fill(scalars, lr, beta1, beta2, eps, weightDecay, step, maxNorm, normaliser, true);
+        fill(scalars, lr, beta1, beta2, eps, weightDecay, step, maxNorm, normaliser);
         return scalars;
     }
 
-    /** Writes the step's scalars; {@code apply} false makes the step compute its loss only. */
+    /** Writes the step's scalars (dropout is set apart, {@link #dropout}). */
     public static void fill(FloatArray scalars, double lr, double beta1, double beta2, double eps, double weightDecay,
-                            long step, double maxNorm, float normaliser, boolean apply) {
+                            long step, double maxNorm, float normaliser) {
         scalars.set(AdamWKernels.DECAY, (float) (1.0 - lr * weightDecay));
         scalars.set(AdamWKernels.BETA1, (float) beta1);
         scalars.set(AdamWKernels.ONE_MINUS_BETA1, (float) (1.0 - beta1));
@@ -31,7 +31,6 @@ public final class StepScalars {
         scalars.set(AdamWKernels.CORRECTION2_SQRT, (float) Math.sqrt(1.0 - Math.pow(beta2, step)));
         scalars.set(AdamWKernels.EPSILON, (float) eps);
         scalars.set(AdamWKernels.MAX_NORM, (float) maxNorm);
-        scalars.set(AdamWKernels.APPLY, apply ? 1f : 0f);
         scalars.set(AdamWKernels.GRAD_SCALE, 1f / normaliser);
     }
 

@@ -51,7 +51,7 @@ final class TornadoTrainer implements DeviceTrainer {
         prepare(inputs);
         for (FloatArray scalars : new FloatArray[] {batch.scalars(), batch.updateScalars()}) {
             StepScalars.fill(scalars, lr, settings.beta1(), settings.beta2(), settings.eps(), settings.weightDecay(),
-                    stepCount + 1, settings.maxGradNorm(), inputs.normaliser(), true);
+                    stepCount + 1, settings.maxGradNorm(), inputs.normaliser());
             StepScalars.dropout(scalars, config.dropout());
         }
         lastStep = plan.withGraph(STEP_GRAPH).execute();
@@ -69,7 +69,7 @@ final class TornadoTrainer implements DeviceTrainer {
     public double loss(LossInputs inputs) {
         prepare(inputs);
         StepScalars.fill(batch.scalars(), 0, settings.beta1(), settings.beta2(), settings.eps(), 0, 1, 0,
-                inputs.normaliser(), false);
+                inputs.normaliser());
         StepScalars.dropout(batch.scalars(), 0f);
         lastStep = plan.withGraph(STEP_GRAPH).execute();
         return state.stats().get(AdamWKernels.LOSS_SUM) / (double) inputs.normaliser();
