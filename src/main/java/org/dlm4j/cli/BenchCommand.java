@@ -8,8 +8,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.dlm4j.data.ByteTokenizer;
+import org.dlm4j.device.DeviceEngine;
+import org.dlm4j.device.Devices;
 import org.dlm4j.model.TransformerConfig;
 import org.dlm4j.train.Benchmark;
+import org.dlm4j.train.DeviceBenchmark;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,14 +57,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--d-model", description = "Model width C (default: the preset's).")
     Integer dModel;
 
+    @Option(names = "--device", defaultValue = Devices.CPU, description = DeviceOption.DESCRIPTION)
+    String device;
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
     @Override
     public Integer call() throws JsonProcessingException {
-        Benchmark.Result result = Benchmark.run(settings());
+        Benchmark.Settings settings = settings();
+        DeviceEngine engine = DeviceOption.require(spec.commandLine(), device);
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> numbers = result.toMap();
+        Map<String, Object> numbers = engine == null ? Benchmark.run(settings).toMap()
+                : DeviceBenchmark.run(settings, engine);
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(numbers));
         } else {

@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.dlm4j.data.InputPaths;
+import org.dlm4j.device.DeviceEngine;
+import org.dlm4j.device.Devices;
 import org.dlm4j.experiment.CrossoverDocs;
 import org.dlm4j.experiment.SweepPresets;
 import org.dlm4j.experiment.SweepRunner;
@@ -37,6 +39,10 @@ public final class CrossoverCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder: new, empty, or holding this sweep.")
     Path out;
+
+    @Option(names = "--device", defaultValue = Devices.CPU,
+            description = DeviceOption.DESCRIPTION + " With tornado the runs train one at a time.")
+    String device;
 
     @Option(names = "--seeds", split = ",", paramLabel = "S1,S2,...", description = "Seeds to run (default: the preset's).")
     List<Long> seeds;
@@ -72,8 +78,9 @@ public final class CrossoverCommand implements Callable<Integer> {
         if (out == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "missing required option: '--out=DIR'");
         }
+        DeviceEngine engine = DeviceOption.require(spec.commandLine(), device);
         int cores = Runtime.getRuntime().availableProcessors();
-        int jobCount = jobs == null ? cores : positive("--jobs", jobs);
+        int jobCount = engine != null ? 1 : jobs == null ? cores : positive("--jobs", jobs);
         Parallel.setThreads(threads == null ? Math.max(1, cores / jobCount) : Threads.check(spec.commandLine(), threads));
         if (maxRuns != null) {
             positive("--max-runs", maxRuns);
@@ -82,7 +89,7 @@ public final class CrossoverCommand implements Callable<Integer> {
         SweepRunner.StopRule stop = maxRuns == null ? SweepRunner.StopRule.NEVER
                 : (run, step, finished) -> finished && trained.incrementAndGet() >= maxRuns;
         long started = System.nanoTime();
-        new SweepRunner(sweep, out, spec.commandLine().getOut(), jobCount).run(stop);
+        new SweepRunner(sweep, out, spec.commandLine().getOut(), jobCount).onDevice(engine).run(stop);
         spec.commandLine().getOut().printf(Locale.ROOT, "this invocation took %.1f min (%d job(s), %d thread(s) each)%n",
                 (System.nanoTime() - started) / 6e10, jobCount, Parallel.threads());
         spec.commandLine().getOut().flush();

@@ -17,6 +17,7 @@ import org.dlm4j.data.PreparedDataset;
 import org.dlm4j.data.TokenFile;
 import org.dlm4j.data.Tokenizer;
 import org.dlm4j.data.Tokenizers;
+import org.dlm4j.device.Devices;
 import org.dlm4j.eval.Estimator;
 import org.dlm4j.eval.LikelihoodEvaluator;
 import org.dlm4j.eval.LikelihoodOptions;
@@ -96,9 +97,17 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--device", defaultValue = Devices.CPU, description = DeviceOption.DESCRIPTION
+            + " The likelihoods themselves are computed on the CPU (see the README's GPU section).")
+    String device;
+
     @Override
     public Integer call() throws IOException {
         CommandLine commandLine = spec.commandLine();
+        if (DeviceOption.require(commandLine, device) != null) {
+            commandLine.getErr().println("dlm4j: note: eval computes its likelihoods on the CPU; the " + device
+                    + " engine runs training steps only");
+        }
         Path path = modelOptions.path(commandLine);
         LikelihoodOptions options;
         try {

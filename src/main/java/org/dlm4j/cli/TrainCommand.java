@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
 import org.dlm4j.data.CorpusStats;
 import org.dlm4j.data.InputPaths;
 import org.dlm4j.data.PreparedDataset;
+import org.dlm4j.device.DeviceEngine;
+import org.dlm4j.device.Devices;
 import org.dlm4j.eval.Flops;
 import org.dlm4j.objective.Autoregressive;
 import org.dlm4j.objective.MaskedDiffusion;
@@ -146,6 +148,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads (results are identical for any count).")
     Integer threads;
 
+    @Option(names = "--device", defaultValue = Devices.CPU, description = DeviceOption.DESCRIPTION)
+    String device;
+
     @Option(names = "--print-every", defaultValue = "50",
             description = "Without a terminal: print a progress line every N steps (default: ${DEFAULT-VALUE}).")
     long printEvery;
@@ -156,6 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw usage("give --steps or --total-tokens, not both");
         }
         Threads.apply(spec.commandLine(), threads);
+        DeviceEngine engine = DeviceOption.require(spec.commandLine(), device);
         if (printEvery <= 0) {
             throw usage("--print-every must be positive, got " + printEvery);
         }
@@ -184,6 +190,7 @@ public final class TrainCommand implements Callable<Integer> {
                         + " steps); nothing to do");
                 return Main.EXIT_OK;
             }
+            trainer.useDevice(engine);
             Trainer.Summary summary;
             StopOnSignal signals = StopOnSignal.install(trainer::requestStop);
             try {
@@ -194,6 +201,7 @@ public final class TrainCommand implements Callable<Integer> {
                 return Main.EXIT_INTERRUPTED;
             } finally {
                 signals.close();
+                trainer.releaseDevice();
             }
             double entropy = CorpusStats.unigramEntropy(dataset.val());
             spec.commandLine().getOut().println(String.format(Locale.ROOT,

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import org.dlm4j.data.MultipleChoice;
 import org.dlm4j.data.PreparedDataset;
+import org.dlm4j.device.DeviceEngine;
 import org.dlm4j.eval.McBaselines;
 import org.dlm4j.objective.Objective;
 import org.dlm4j.objective.Objectives;
@@ -85,6 +86,19 @@ public final class SweepRunner {
     private final Path out;
     private final PrintWriter log;
     private final int jobs;
+    private DeviceEngine engine;
+
+    /**
+     * Trains every run's steps on {@code engine} (null: the CPU); evaluation stays on the host. A device
+     * runs one run at a time, so give such a runner one job.
+     */
+    public SweepRunner onDevice(DeviceEngine engine) {
+        if (engine != null && jobs != 1) {
+            throw new IllegalArgumentException("a device trains one run at a time; use 1 job, not " + jobs);
+        }
+        this.engine = engine;
+        return this;
+    }
 
     /** A runner that trains one run at a time. */
     public SweepRunner(SweepSpec spec, Path out, PrintWriter log) {
@@ -268,6 +282,18 @@ public final class SweepRunner {
             say("%s%s: %,d parameters, %d steps, U=%,d, %.1f epochs", label, run.name(),
                     trainer.model().numParameters(), config.steps(), run.uniqueTokens(), run.epochs(requested));
         }
+        trainer.useDevice(engine);
+        try {
+            return trainAndEvaluate(run, trainer, config, evaluator, stop, label, evals, dir, secondsBefore);
+        } finally {
+            trainer.releaseDevice();
+        }
+    }
+
+    /** The body of {@link #train}: training to each evaluation point, evaluating, and the run's done file. */
+    private boolean trainAndEvaluate(GridRun run, Trainer trainer, TrainConfig config, PointEvaluator evaluator,
+                                     StopRule stop, String label, Path evals, Path dir, double secondsBefore)
+            throws IOException {
         Objective objective = Objectives.create(trainer.config().objective(), trainer.config().objectiveOptions());
         long interval = run.evalInterval(requested);
         long steps = config.steps();

@@ -55,6 +55,11 @@ public final class Autoregressive implements Objective {
         return inputMaskRatio;
     }
 
+    /** The id that replaces masked input tokens ({@link ObjectiveOptions#NO_MASK} when there is none). */
+    public int maskId() {
+        return maskId;
+    }
+
     /**
      * Splits windows (B, T+1) into inputs windows[:, 0..T-1] and targets windows[:, 1..T] (both
      * (B, T), row by row), after checking the windows ({@code Windows.check}). Then, when {@code ratio}

@@ -91,6 +91,11 @@ public final class MaskedDiffusion implements Objective {
         return maskId;
     }
 
+    /** The probability that a training batch is cut to a random length (see the class comment). */
+    public double randomLengthFraction() {
+        return randomLengthFraction;
+    }
+
     @Override
     public Loss loss(Transformer model, int[] windows, int batchSize, int length, Rng rng) {
         checkModel(model);

@@ -187,7 +187,7 @@ public final class Benchmark {
         return 6.0 * matrixWeights + attention;
     }
 
-    private static double[] measure(Runnable step, Settings settings) {
+    static double[] measure(Runnable step, Settings settings) {
         for (int i = 0; i < settings.warmup(); i++) {
             step.run();
         }
@@ -230,11 +230,11 @@ public final class Benchmark {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static double max(double[] values) {
+    static double max(double[] values) {
         return Arrays.stream(values).max().orElse(Double.NaN);
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Math.round(value * 10) / 10.0;
     }
 }

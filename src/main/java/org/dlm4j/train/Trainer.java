@@ -10,11 +10,17 @@ import org.dlm4j.data.AtomicOutput;
 import org.dlm4j.data.DataConstrainedSampler;
 import org.dlm4j.data.PreparedDataset;
 import org.dlm4j.data.ValidationBatches;
+import org.dlm4j.device.DeviceEngine;
+import org.dlm4j.device.DeviceTrainer;
+import org.dlm4j.device.OptimizerSettings;
+import org.dlm4j.device.OptimizerState;
+import org.dlm4j.device.StepOutcome;
 import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.model.Transformer;
 import org.dlm4j.nn.Module;
 import org.dlm4j.objective.Loss;
+import org.dlm4j.objective.LossInputs;
 import org.dlm4j.objective.Objective;
 import org.dlm4j.objective.Objectives;
 import org.dlm4j.tensor.Tensor;
@@ -84,6 +90,9 @@ public final class Trainer {
     private long lastValidatedStep = -1;
     private double lastTrainLoss = Double.NaN;
     private double lastValLoss = Double.NaN;
+    private DeviceTrainer device;
+    private String deviceDescription;
+    private boolean hostHasDeviceState = true;
 
     private Trainer(TrainConfig config, PreparedDataset data, Path out, Progress progress) {
         this.config = config;
@@ -194,6 +203,60 @@ public final class Trainer {
     }
 
     /**
+     * Runs the training steps on {@code engine} from now on (null: stay on the CPU). The weights and
+     * AdamW state go up once; each step sends only the batch, drawn here from the same seeds as on the
+     * CPU ({@link LossInputs#training}); the weights come back before every validation and checkpoint,
+     * which run on the host as before.
+     */
+    public void useDevice(DeviceEngine engine) {
+        if (engine == null) {
+            return;
+        }
+        device = engine.open(model, optimizerState(), new OptimizerSettings(config.beta1(), config.beta2(),
+                config.adamEps(), config.weightDecay(), config.gradClip()));
+        deviceDescription = engine.name() + " (" + engine.deviceDescription() + ")";
+    }
+
+    /**
+     * Brings the device's weights and AdamW state back into the model and optimizer and releases the
+     * device (nothing without one); later steps run on the CPU again.
+     */
+    public void releaseDevice() {
+        if (device != null) {
+            try {
+                copyDeviceStateToHost();
+            } finally {
+                device.close();
+                device = null;
+            }
+        }
+    }
+
+    /** The CPU optimizer's live moment arrays by parameter name, and its step count. */
+    private OptimizerState optimizerState() {
+        Map<String, float[]> first = new LinkedHashMap<>();
+        Map<String, float[]> second = new LinkedHashMap<>();
+        for (NamedArray array : optimizer.state()) {
+            (array.name().startsWith("m.") ? first : second).put(array.name().substring(2), array.data());
+        }
+        return new OptimizerState(first, second, optimizer.stepCount());
+    }
+
+    /** Brings the device's weights and AdamW state back into the model and optimizer, when they moved on. */
+    private void copyDeviceStateToHost() {
+        if (device == null || hostHasDeviceState) {
+            return;
+        }
+        device.copyTo(model, optimizerState());
+        Map<String, NamedArray> arrays = new LinkedHashMap<>();
+        for (NamedArray array : optimizer.state()) {
+            arrays.put(array.name(), array);
+        }
+        optimizer.loadState(arrays, device.stepCount());
+        hostHasDeviceState = true;
+    }
+
+    /**
      * Asks the run to stop after the step in progress: {@link #runUntil} then throws a
      * {@link TrainingStoppedException}. Safe to call from any thread (a shutdown hook on SIGINT/SIGTERM).
      */
@@ -233,6 +296,9 @@ public final class Trainer {
      * after the first step training reuses the same arrays instead of allocating new ones.
      */
     private StepResult trainStep(int[] windows, long next, double lr) {
+        if (device != null) {
+            return deviceStep(windows, next, lr);
+        }
         try (var workspace = Tensor.workspace()) {
             model.train(true);
             Loss loss = objective.loss(model, windows, config.batchSize(), config.contextLength(),
@@ -244,6 +310,18 @@ public final class Trainer {
             double norm = optimizationStep(loss.value(), model, optimizer, config.gradClip(), lr);
             return new StepResult(value, Double.isFinite(norm) ? null : "the gradient norm is " + norm);
         }
+    }
+
+    /** {@link #trainStep} on the device: the same draws, the same guard (the device skips a non-finite update). */
+    private StepResult deviceStep(int[] windows, long next, double lr) {
+        LossInputs inputs = LossInputs.training(objective, config.model().numLayers(), windows, config.batchSize(),
+                config.contextLength(), Seeds.step(config.seed(), next));
+        StepOutcome outcome = device.step(inputs, lr);
+        hostHasDeviceState = false;
+        if (!Double.isFinite(outcome.loss())) {
+            return new StepResult(outcome.loss(), "the training loss is " + outcome.loss());
+        }
+        return new StepResult(outcome.loss(), outcome.applied() ? null : "the gradient norm is " + outcome.gradNorm());
     }
 
     /**
@@ -281,7 +359,8 @@ public final class Trainer {
                 "%s %s: %,d parameters, %d steps of %d x %d tokens, U=%,d unique of M=%,d tokens (%.1f epochs)",
                 step == 0 ? "training" : "resuming at step " + step + ",", config.objective(),
                 model.numParameters(), config.steps(), batchSize, length, config.uniqueTokens(),
-                config.totalTokens(), (double) config.totalTokens() / config.uniqueTokens()));
+                config.totalTokens(), (double) config.totalTokens() / config.uniqueTokens())
+                + (device == null ? "" : "; steps on " + deviceDescription));
         try (MetricsLog metrics = MetricsLog.open(out.resolve(METRICS_FILE))) {
             if (step == 0 && stop > 0) {
                 requireNoStopRequest();
@@ -346,6 +425,7 @@ public final class Trainer {
      * diverged, and the last checkpoint, one that evaluates, is kept.
      */
     private void saveCheckpoint() throws IOException {
+        copyDeviceStateToHost();
         String notFinite = NamedArray.firstNonFinite(NamedArray.of(model.namedParameters()));
         if (notFinite == null) {
             notFinite = NamedArray.firstNonFinite(optimizer.state());
@@ -370,6 +450,7 @@ public final class Trainer {
 
     /** Mean validation loss over the first {@code batches} fixed val.bin batches. */
     private double validationLoss(int batches) {
+        copyDeviceStateToHost();
         model.train(false);
         try (var noGrad = Tensor.noGrad()) {
             Rng rng = new Rng(EVAL_SEED);
