@@ -1,5 +1,6 @@
 package org.dlm4j.objective;
 
+import org.dlm4j.exercise.Exercise;
 import org.dlm4j.kernels.Rng;
 import org.dlm4j.model.Transformer;
 
@@ -35,7 +36,13 @@ import org.dlm4j.model.Transformer;
 public record LossInputs(int batchSize, int length, int usedLength, int[] inputs, int[] targets, float[] weights,
                          float normaliser, long[] dropoutSeeds, double tokens) {
 
-    /** The inputs of {@code objective.loss(model, windows, B, T, rng)}, drawing from {@code rng} as it does. */
+    /**
+     * The inputs of {@code objective.loss(model, windows, B, T, rng)}, drawing from {@code rng} as it does,
+     * in its order: AR's shift with its input-mask draws; or diffusion's length coin and length (only when
+     * its random-length fraction is above 0), then its mask ({@link MaskedDiffusion#drawMask}); then the
+     * 1 + 2 * numLayers dropout seeds, one {@code rng.nextLong()} each.
+     */
+    @Exercise("L14.2")
     public static LossInputs training(Objective objective, int numLayers, int[] windows, int batchSize, int length,
                                       Rng rng) {
         Windows.check(windows, batchSize, length);

@@ -1,11 +1,14 @@
 package org.dlm4j.tornado;
 
+import org.dlm4j.device.TokenPositions;
+
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * The positions of a batch grouped by token id, for the embedding gradient as a gather
- * ({@link EmbeddingKernels#backwardTokens}): a counting sort of the B*T ids, stable, so each token's
- * positions stay ascending (the order the CPU adds them in).
+ * ({@link EmbeddingKernels#backwardTokens}): the host's {@link TokenPositions#group}, a stable counting sort
+ * of the B*T ids, so each token's positions stay ascending (the order the CPU adds them in), copied into
+ * the device's arrays.
  * <pre>
  *   positions[rowStart[v] .. rowStart[v+1])  = the n with ids[n] = v, ascending
  * </pre>
@@ -22,22 +25,17 @@ public record EmbeddingGather(IntArray rowStart, IntArray positions) {
         return gather;
     }
 
-    /** Refills these arrays for a new batch of the same size. */
+    /** Refills these arrays for a new batch of the same size ({@link TokenPositions#group}). */
     public void fill(int[] ids) {
         int vocab = rowStart.getSize() - 1;
         int[] start = new int[vocab + 1];
-        for (int id : ids) {
-            start[id + 1]++;
-        }
-        for (int v = 0; v < vocab; v++) {
-            start[v + 1] += start[v];
-        }
-        int[] next = start.clone();
-        for (int n = 0; n < ids.length; n++) {
-            positions.set(next[ids[n]]++, n);
-        }
+        int[] grouped = new int[ids.length];
+        TokenPositions.group(ids, vocab, start, grouped);
         for (int v = 0; v <= vocab; v++) {
             rowStart.set(v, start[v]);
+        }
+        for (int n = 0; n < grouped.length; n++) {
+            positions.set(n, grouped[n]);
         }
     }
 }
