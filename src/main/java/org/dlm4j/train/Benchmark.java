@@ -137,11 +137,7 @@ public final class Benchmark {
         AdamWOptimizer optimizer = new AdamWOptimizer(model, 0.9, 0.95, 1e-8, 0.1);
         int batch = settings.batchSize();
         int length = settings.length();
-        int[] windows = new int[batch * (length + 1)];
-        Rng data = new Rng(settings.seed() + 1);
-        for (int i = 0; i < windows.length; i++) {
-            windows[i] = data.nextInt(256);
-        }
+        int[] windows = randomWindows(settings);
         long[] stepCount = {0};
         double[] lastLoss = {Double.NaN};
         Runnable train = () -> {
@@ -173,6 +169,16 @@ public final class Benchmark {
     }
 
     /** 6 N + 12 L T C a, see the class comment. */
+    /** The benchmark's batch: B windows of T + 1 random bytes, drawn from seed + 1. */
+    static int[] randomWindows(Settings settings) {
+        int[] windows = new int[settings.batchSize() * (settings.length() + 1)];
+        Rng data = new Rng(settings.seed() + 1);
+        for (int i = 0; i < windows.length; i++) {
+            windows[i] = data.nextInt(256);
+        }
+        return windows;
+    }
+
     static double flopsPerToken(Transformer model, TransformerConfig config, int length) {
         long matrixWeights = 0;
         for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {

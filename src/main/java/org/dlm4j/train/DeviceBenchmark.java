@@ -42,11 +42,7 @@ public final class DeviceBenchmark {
         }
         int batch = settings.batchSize();
         int length = settings.length();
-        int[] windows = new int[batch * (length + 1)];
-        Rng data = new Rng(settings.seed() + 1);
-        for (int i = 0; i < windows.length; i++) {
-            windows[i] = data.nextInt(256);
-        }
+        int[] windows = Benchmark.randomWindows(settings);
         double[] lastLoss = {Double.NaN};
         long[] stepCount = {0};
         try (DeviceTrainer trainer = engine.open(model, new OptimizerState(first, second, 0),
